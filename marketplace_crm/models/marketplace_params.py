@@ -1,0 +1,30 @@
+"""Read the marketplace thresholds stored by the Settings screen.
+
+Every threshold lives in ``ir.config_parameter`` under ``marketplace_crm.*``
+(see ``res.config.settings``); these helpers give the typed value with the
+shipped default when the parameter is missing or not a number.
+"""
+
+DEFAULTS = {
+    "buyer_active_days": 90,
+    "seller_inactive_days": 30,
+    "high_performer_amount": 5000.0,
+    "high_performer_count": 50,
+}
+
+
+def get_param(env, key, default=None):
+    """Return the ``marketplace_crm.<key>`` parameter as the type of its default."""
+    if default is None:
+        default = DEFAULTS[key]
+    raw = env["ir.config_parameter"].sudo().get_param(f"marketplace_crm.{key}")
+    if raw in (None, False, ""):
+        return default
+    try:
+        return (
+            type(default)(float(raw))
+            if isinstance(default, int)
+            else type(default)(raw)
+        )
+    except (TypeError, ValueError):
+        return default

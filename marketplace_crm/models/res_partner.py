@@ -1,0 +1,493 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .marketplace_params import get_param
+
+SELLER_SEGMENTS = [
+    ("new", "New"),
+    ("pending", "Pending verification"),
+    ("active", "Active"),
+    ("inactive", "Inactive"),
+    ("high_performer", "High performer"),
+    ("suspended", "Suspended"),
+    ("rejected", "Rejected"),
+]
+BUYER_SEGMENTS = [
+    ("prospect", "Prospect"),
+    ("active", "Active buyer"),
+    ("inactive", "Inactive buyer"),
+]
+VERIFICATION_STATES = [
+    ("draft", "Draft"),
+    ("pending", "Pending"),
+    ("validated", "Validated"),
+    ("rejected", "Rejected"),
+]
+# Allowed moves of the verification status (from -> to).
+VERIFICATION_TRANSITIONS = {
+    "draft": {"pending"},
+    "pending": {"validated", "rejected", "draft"},
+    "validated": {"rejected", "draft"},
+    "rejected": {"pending", "draft"},
+}
+# The decisions only the marketplace team may take.
+STAFF_DECISIONS = {"validated", "rejected"}
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # --- roles -------------------------------------------------------------
+    is_seller = fields.Boolean(
+        "Seller", index=True, tracking=True, help="Lists products on the marketplace."
+    )
+    is_buyer = fields.Boolean(
+        "Buyer", index=True, help="Browses or purchases on the marketplace."
+    )
+    is_logistics_partner = fields.Boolean("Logistics Partner", index=True)
+    is_technical_partner = fields.Boolean("Technical Partner", index=True)
+
+    # --- seller profile ------------------------------------------------------
+    seller_registration_date = fields.Date(
+        "Registered on", index=True, copy=False, tracking=True
+    )
+    shop_name = fields.Char(tracking=True)
+    shop_description = fields.Text()
+    shop_logo = fields.Image(max_width=512, max_height=512)
+    seller_document_ids = fields.One2many(
+        "marketplace.seller.document", "partner_id", string="Verification Documents"
+    )
+    seller_document_count = fields.Integer(compute="_compute_seller_document_count")
+    has_expired_document = fields.Boolean(
+        compute="_compute_has_expired_document",
+        search="_search_has_expired_document",
+        string="Expired Document",
+    )
+    profile_completeness = fields.Integer(
+        "Profile Completeness (%)",
+        compute="_compute_profile_completeness",
+        store=True,
+        aggregator="avg",
+    )
+    profile_missing_items = fields.Char(
+        "Missing from the Profile", compute="_compute_profile_completeness", store=True
+    )
+
+    # --- verification --------------------------------------------------------
+    verification_state = fields.Selection(
+        VERIFICATION_STATES,
+        string="Verification Status",
+        default="draft",
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    verification_rejection_reason = fields.Text(
+        "Rejection Reason", copy=False, tracking=True
+    )
+    verification_user_id = fields.Many2one(
+        "res.users", "Decided by", copy=False, readonly=True, tracking=True
+    )
+    verification_date = fields.Datetime(
+        "Decided on", copy=False, readonly=True, tracking=True
+    )
+    seller_suspended = fields.Boolean(
+        "Suspended",
+        copy=False,
+        tracking=True,
+        help="A suspended seller keeps the account but cannot sell.",
+    )
+
+    # --- seller figures (filled by the sales statistics) -----------------------
+    marketplace_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_marketplace_currency_id"
+    )
+    seller_sale_count_month = fields.Integer("Sales This Month", readonly=True)
+    seller_sale_amount_month = fields.Monetary(
+        "Sales Value This Month",
+        currency_field="marketplace_currency_id",
+        readonly=True,
+    )
+    seller_sale_count_prev_month = fields.Integer("Sales Last Month", readonly=True)
+    seller_sale_amount_prev_month = fields.Monetary(
+        "Sales Value Last Month",
+        currency_field="marketplace_currency_id",
+        readonly=True,
+    )
+    seller_sale_count_30d = fields.Integer("Sales (30 days)", readonly=True)
+    seller_sale_amount_30d = fields.Monetary(
+        "Sales Value (30 days)", currency_field="marketplace_currency_id", readonly=True
+    )
+    seller_last_sale_date = fields.Date("Last Sale", readonly=True, index=True)
+    seller_product_count = fields.Integer(
+        "Listings", compute="_compute_seller_product_count"
+    )
+
+    # --- segments ---------------------------------------------------------------
+    seller_segment = fields.Selection(
+        SELLER_SEGMENTS,
+        compute="_compute_seller_segment",
+        store=True,
+        index=True,
+        help="New: registered, verification not submitted. Pending: waiting for the "
+        "team. Active: validated and selling. Inactive: no sale for the configured "
+        "number of days. High performer: sales of the last 30 days above the "
+        "configured value or count. Suspended and Rejected: cannot sell.",
+    )
+    buyer_first_order_date = fields.Date("First Purchase", readonly=True)
+    buyer_last_order_date = fields.Date("Last Purchase", readonly=True, index=True)
+    buyer_segment = fields.Selection(
+        BUYER_SEGMENTS,
+        compute="_compute_buyer_segment",
+        store=True,
+        index=True,
+        help="Prospect: no confirmed purchase yet. Active: a confirmed purchase "
+        "within the configured number of days. Inactive: bought before, nothing since.",
+    )
+
+    # ------------------------------------------------------------------ computes
+    def _compute_marketplace_currency_id(self):
+        self.marketplace_currency_id = self.env.company.currency_id
+
+    def _compute_seller_document_count(self):
+        counts = dict(
+            self.env["marketplace.seller.document"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.seller_document_count = counts.get(partner._origin, 0)
+
+    @api.depends("seller_document_ids.expiry_date")
+    def _compute_has_expired_document(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            partner.has_expired_document = any(
+                doc.expiry_date and doc.expiry_date < today
+                for doc in partner.seller_document_ids
+            )
+
+    def _search_has_expired_document(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on expired documents."))
+        today = fields.Date.context_today(self)
+        expired = [("seller_document_ids.expiry_date", "<", today)]
+        positive = (operator == "=") == value
+        return expired if positive else [("id", "not any", expired)]
+
+    def _compute_seller_product_count(self):
+        counts = dict(
+            self.env["product.template"]._read_group(
+                [("marketplace_seller_id", "in", self.ids)],
+                ["marketplace_seller_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.seller_product_count = counts.get(partner._origin, 0)
+
+    def _profile_checklist(self):
+        """Return the (label, is_done) pairs a seller profile needs."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        return [
+            (_("Shop name"), bool(self.shop_name)),
+            (_("Shop description"), bool(self.shop_description)),
+            (_("Logo"), bool(self.shop_logo)),
+            (_("Address"), bool(self.street and self.city and self.country_id)),
+            (_("Payout bank account"), bool(self.bank_ids)),
+            (
+                _("Valid verification document"),
+                any(
+                    not doc.expiry_date or doc.expiry_date >= today
+                    for doc in self.seller_document_ids
+                ),
+            ),
+        ]
+
+    @api.depends(
+        "is_seller",
+        "shop_name",
+        "shop_description",
+        "shop_logo",
+        "street",
+        "city",
+        "country_id",
+        "bank_ids",
+        "seller_document_ids.expiry_date",
+    )
+    def _compute_profile_completeness(self):
+        for partner in self:
+            if not partner.is_seller:
+                partner.profile_completeness = 0
+                partner.profile_missing_items = False
+                continue
+            checklist = partner._profile_checklist()
+            done = sum(1 for __, ok in checklist if ok)
+            partner.profile_completeness = round(100 * done / len(checklist))
+            partner.profile_missing_items = (
+                ", ".join(label for label, ok in checklist if not ok) or False
+            )
+
+    @api.depends(
+        "is_seller",
+        "verification_state",
+        "seller_suspended",
+        "seller_last_sale_date",
+        "seller_sale_amount_30d",
+        "seller_sale_count_30d",
+        "verification_date",
+        "seller_registration_date",
+    )
+    def _compute_seller_segment(self):
+        today = fields.Date.context_today(self)
+        inactive_days = get_param(self.env, "seller_inactive_days")
+        top_amount = get_param(self.env, "high_performer_amount")
+        top_count = get_param(self.env, "high_performer_count")
+        for partner in self:
+            partner.seller_segment = partner._get_seller_segment(
+                today, inactive_days, top_amount, top_count
+            )
+
+    def _get_seller_segment(self, today, inactive_days, top_amount, top_count):
+        """The segment of one seller on ``today`` for the given thresholds."""
+        self.ensure_one()
+        if not self.is_seller:
+            return False
+        if self.verification_state == "rejected":
+            return "rejected"
+        if self.seller_suspended:
+            return "suspended"
+        if self.verification_state == "draft":
+            return "new"
+        if self.verification_state == "pending":
+            return "pending"
+        if (top_amount and self.seller_sale_amount_30d >= top_amount) or (
+            top_count and self.seller_sale_count_30d >= top_count
+        ):
+            return "high_performer"
+        since = (
+            self.seller_last_sale_date
+            or (self.verification_date and self.verification_date.date())
+            or self.seller_registration_date
+        )
+        if since and (today - since).days >= inactive_days:
+            return "inactive"
+        return "active"
+
+    @api.depends("is_buyer", "buyer_last_order_date")
+    def _compute_buyer_segment(self):
+        today = fields.Date.context_today(self)
+        active_days = get_param(self.env, "buyer_active_days")
+        for partner in self:
+            if not partner.is_buyer:
+                partner.buyer_segment = False
+            elif not partner.buyer_last_order_date:
+                partner.buyer_segment = "prospect"
+            elif (today - partner.buyer_last_order_date).days <= active_days:
+                partner.buyer_segment = "active"
+            else:
+                partner.buyer_segment = "inactive"
+
+    # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        today = fields.Date.context_today(self)
+        for vals in vals_list:
+            if vals.get("is_seller") and not vals.get("seller_registration_date"):
+                vals["seller_registration_date"] = today
+            if "verification_state" in vals and vals["verification_state"] != "draft":
+                self._check_verification_rights(vals["verification_state"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("is_seller"):
+            today = fields.Date.context_today(self)
+            for partner in self.filtered(lambda p: not p.seller_registration_date):
+                partner.seller_registration_date = today
+        if "verification_state" in vals:
+            self._check_verification_transition(vals["verification_state"])
+        res = super().write(vals)
+        if {"verification_state", "seller_suspended"} & set(vals):
+            self._unpublish_products_of_blocked_sellers()
+        return res
+
+    # ------------------------------------------------------------------ verification
+    def _check_verification_rights(self, new_state):
+        if (
+            new_state in STAFF_DECISIONS
+            and not self.env.su
+            and not self.env.user.has_group("marketplace_crm.group_marketplace_user")
+        ):
+            raise UserError(
+                _("Only the marketplace team can validate or reject a seller.")
+            )
+
+    def _check_verification_transition(self, new_state):
+        self._check_verification_rights(new_state)
+        for partner in self:
+            old = partner.verification_state or "draft"
+            if old != new_state and new_state not in VERIFICATION_TRANSITIONS[old]:
+                states = dict(
+                    self._fields["verification_state"]._description_selection(self.env)
+                )
+                raise UserError(
+                    _(
+                        "%(partner)s: the verification status cannot go from "
+                        "“%(old)s” to “%(new)s”.",
+                        partner=partner.display_name,
+                        old=states[old],
+                        new=states[new_state],
+                    )
+                )
+
+    def _unpublish_products_of_blocked_sellers(self):
+        """A seller who can no longer sell loses the publication of their listings."""
+        blocked = self.filtered(lambda p: p.is_seller and not p._can_publish_listings())
+        if not blocked:
+            return
+        # sudo: the staff member who blocks a seller may lack product rights,
+        # and only the blocked sellers' published listings are touched.
+        products = (
+            self.env["product.template"]
+            .sudo()
+            .search(
+                [
+                    ("marketplace_seller_id", "in", blocked.ids),
+                    ("is_published", "=", True),
+                ]
+            )
+        )
+        products.write({"is_published": False})
+
+    def _can_publish_listings(self):
+        self.ensure_one()
+        return self.verification_state == "validated" and not self.seller_suspended
+
+    def action_submit_verification(self):
+        """Seller (or staff on their behalf) asks the team to check the profile."""
+        for partner in self:
+            if not partner.is_seller:
+                raise UserError(_("%s is not a seller.", partner.display_name))
+            if partner.profile_completeness < 100:
+                raise UserError(
+                    _(
+                        "The profile of %(partner)s is incomplete. "
+                        "Missing: %(missing)s.",
+                        partner=partner.display_name,
+                        missing=partner.profile_missing_items,
+                    )
+                )
+        self.write(
+            {"verification_state": "pending", "verification_rejection_reason": False}
+        )
+        return True
+
+    def action_validate_seller(self):
+        for partner in self:
+            if partner.verification_state != "pending":
+                raise UserError(
+                    _(
+                        "Only a seller pending verification can be validated (%s).",
+                        partner.display_name,
+                    )
+                )
+            if partner.profile_completeness < 100:
+                raise UserError(
+                    _(
+                        "%(partner)s cannot be validated: the profile is incomplete "
+                        "(missing: %(missing)s).",
+                        partner=partner.display_name,
+                        missing=partner.profile_missing_items,
+                    )
+                )
+        self.write(
+            {
+                "verification_state": "validated",
+                "verification_user_id": self.env.user.id,
+                "verification_date": fields.Datetime.now(),
+                "verification_rejection_reason": False,
+            }
+        )
+        return True
+
+    def action_reject_seller(self, reason):
+        """Reject the verification; ``reason`` is required and shown to the seller."""
+        if not (reason or "").strip():
+            raise UserError(_("A rejection needs a reason."))
+        self.write(
+            {
+                "verification_state": "rejected",
+                "verification_rejection_reason": reason.strip(),
+                "verification_user_id": self.env.user.id,
+                "verification_date": fields.Datetime.now(),
+            }
+        )
+        return True
+
+    def action_open_reject_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Reject Seller"),
+            "res_model": "marketplace.seller.reject",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_ids": self.ids},
+        }
+
+    def action_reset_verification(self):
+        self.write({"verification_state": "draft"})
+        return True
+
+    def action_suspend_seller(self):
+        self.write({"seller_suspended": True})
+        return True
+
+    def action_reinstate_seller(self):
+        self.write({"seller_suspended": False})
+        return True
+
+    def action_view_seller_products(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "marketplace_crm.action_marketplace_listings"
+        )
+        action["domain"] = [("marketplace_seller_id", "=", self.id)]
+        action["context"] = {"default_marketplace_seller_id": self.id}
+        return action
+
+    def action_view_seller_documents(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "marketplace_crm.action_marketplace_seller_document"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------ segments
+    @api.model
+    def _cron_refresh_marketplace_segments(self, batch_size=1000):
+        """Recompute the time-dependent segments of every seller and buyer.
+
+        Segments depend on today's date, so they drift as time passes even when
+        no record changes. Batches are committed one by one; running it twice or
+        concurrently only recomputes the same values.
+        """
+        partners = self.with_context(active_test=False).search(
+            ["|", ("is_seller", "=", True), ("is_buyer", "=", True)], order="id"
+        )
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(partners))
+        fields_to_recompute = [
+            self._fields["seller_segment"],
+            self._fields["buyer_segment"],
+        ]
+        for start in range(0, len(partners), batch_size):
+            batch = partners[start : start + batch_size]
+            for field in fields_to_recompute:
+                self.env.add_to_compute(field, batch)
+            batch.flush_recordset(["seller_segment", "buyer_segment"])
+            batch.invalidate_recordset()
+            cron._commit_progress(len(batch))
+        return True
