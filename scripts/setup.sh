@@ -84,7 +84,7 @@ PY
 "$PYTHON" -m pip install -q -c "$CONSTRAINTS" -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt" \
     || die "pip could not install requirements.txt and requirements-dev.txt"
 rm -f "$CONSTRAINTS"
-"$PYTHON" -c "import odoo.addons.helpdesk_mgmt, pytest_odoo, websocket" \
+"$PYTHON" -c "import importlib.util as u, sys; sys.exit(not all(u.find_spec(m) for m in ('odoo.addons.helpdesk_mgmt', 'pytest_odoo', 'websocket')))" \
     || die "the OCA addons or the test tools do not import"
 command -v chromium >/dev/null || die "chromium is missing: apt-get install chromium"
 

@@ -1,3 +1,4 @@
+from . import marketplace_dispute
 from . import marketplace_document_type
 from . import marketplace_seller_document
 from . import res_partner
