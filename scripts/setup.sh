@@ -25,7 +25,7 @@ apt_missing() {
 
 say "System packages"
 PKGS=(postgresql postgresql-client libpq-dev libldap2-dev libsasl2-dev libxml2-dev libxslt1-dev
-      libjpeg-dev zlib1g-dev libffi-dev build-essential git chromium fonts-liberation)
+      libjpeg-dev zlib1g-dev libffi-dev build-essential git gettext chromium fonts-liberation)
 mapfile -t MISSING < <(apt_missing "${PKGS[@]}")
 if [ "${#MISSING[@]}" -gt 0 ] && [ -n "${MISSING[0]}" ]; then
     command -v apt-get >/dev/null || die "apt-get not found: install ${MISSING[*]} by hand"
