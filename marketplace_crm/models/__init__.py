@@ -5,3 +5,4 @@ from . import res_partner
 from . import product_template
 from . import res_config_settings
 from . import sale_order
+from . import sale_order_line

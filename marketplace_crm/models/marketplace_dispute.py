@@ -37,18 +37,36 @@ class MarketplaceDispute(models.Model):
     _rec_name = "name"
 
     name = fields.Char(
-        "Reference", required=True, readonly=True, copy=False, default="/", index="trigram"
+        "Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        default="/",
+        index="trigram",
     )
     buyer_id = fields.Many2one(
-        "res.partner", "Buyer", required=True, index=True, tracking=True,
+        "res.partner",
+        "Buyer",
+        required=True,
+        index=True,
+        tracking=True,
         ondelete="restrict",
     )
     seller_id = fields.Many2one(
-        "res.partner", "Seller", required=True, index=True, tracking=True,
-        ondelete="restrict", domain=[("is_seller", "=", True)],
+        "res.partner",
+        "Seller",
+        required=True,
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+        domain=[("is_seller", "=", True)],
     )
     order_id = fields.Many2one(
-        "sale.order", "Order", index="btree_not_null", tracking=True, ondelete="set null"
+        "sale.order",
+        "Order",
+        index="btree_not_null",
+        tracking=True,
+        ondelete="set null",
     )
     dispute_type = fields.Selection(
         DISPUTE_TYPES, "Type", required=True, default="other", tracking=True
@@ -89,7 +107,9 @@ class MarketplaceDispute(models.Model):
             self._check_state_transition(vals["state"])
             if vals["state"] in ("resolved", "closed"):
                 if not (vals.get("outcome") or all(self.mapped("outcome"))):
-                    raise UserError(_("Set the outcome before resolving or closing a dispute."))
+                    raise UserError(
+                        _("Set the outcome before resolving or closing a dispute.")
+                    )
                 vals.setdefault("resolution_date", fields.Datetime.now())
             else:
                 vals.setdefault("resolution_date", False)
@@ -98,7 +118,10 @@ class MarketplaceDispute(models.Model):
     def _check_state_transition(self, new_state):
         labels = dict(DISPUTE_STATES)
         for dispute in self:
-            if dispute.state != new_state and new_state not in DISPUTE_TRANSITIONS[dispute.state]:
+            if (
+                dispute.state != new_state
+                and new_state not in DISPUTE_TRANSITIONS[dispute.state]
+            ):
                 raise UserError(
                     _(
                         "Dispute %(name)s cannot go from “%(old)s” to “%(new)s”.",

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from .marketplace_params import get_param
 
@@ -32,6 +35,59 @@ VERIFICATION_TRANSITIONS = {
 }
 # The decisions only the marketplace team may take.
 STAFF_DECISIONS = {"validated", "rejected"}
+
+# Sales figures of the sellers %(ids)s from their confirmed order lines, written
+# only where they changed; returns the ids of the changed sellers.
+_SELLER_FIGURES_UPDATE = """
+WITH lines AS (
+    SELECT pt.marketplace_seller_id AS seller_id,
+           so.id AS order_id,
+           so.date_order::date AS day,
+           sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS amount
+      FROM sale_order_line sol
+      JOIN sale_order so ON so.id = sol.order_id
+      JOIN product_product pp ON pp.id = sol.product_id
+      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+     WHERE so.state = 'sale'
+       AND pt.marketplace_seller_id = ANY(%(ids)s)
+       AND so.date_order::date <= %(today)s
+), figures AS (
+    SELECT seller_id,
+           COUNT(DISTINCT order_id) FILTER (WHERE day >= %(month)s) AS cm,
+           SUM(amount) FILTER (WHERE day >= %(month)s) AS am,
+           COUNT(DISTINCT order_id)
+               FILTER (WHERE day >= %(prev)s AND day < %(month)s) AS cp,
+           SUM(amount) FILTER (WHERE day >= %(prev)s AND day < %(month)s) AS ap,
+           COUNT(DISTINCT order_id) FILTER (WHERE day >= %(rolling)s) AS cr,
+           SUM(amount) FILTER (WHERE day >= %(rolling)s) AS ar,
+           MAX(day) AS last_day
+      FROM lines
+  GROUP BY seller_id
+), new AS (
+    SELECT s.id,
+           COALESCE(f.cm, 0) AS cm, ROUND(COALESCE(f.am, 0), 2) AS am,
+           COALESCE(f.cp, 0) AS cp, ROUND(COALESCE(f.ap, 0), 2) AS ap,
+           COALESCE(f.cr, 0) AS cr, ROUND(COALESCE(f.ar, 0), 2) AS ar,
+           f.last_day
+      FROM unnest(%(ids)s) AS s(id)
+ LEFT JOIN figures f ON f.seller_id = s.id
+)
+UPDATE res_partner p
+   SET seller_sale_count_month = new.cm,
+       seller_sale_amount_month = new.am,
+       seller_sale_count_prev_month = new.cp,
+       seller_sale_amount_prev_month = new.ap,
+       seller_sale_count_30d = new.cr,
+       seller_sale_amount_30d = new.ar,
+       seller_last_sale_date = new.last_day
+  FROM new
+ WHERE p.id = new.id
+   AND (p.seller_sale_count_month, p.seller_sale_amount_month,
+        p.seller_sale_count_prev_month, p.seller_sale_amount_prev_month,
+        p.seller_sale_count_30d, p.seller_sale_amount_30d, p.seller_last_sale_date)
+       IS DISTINCT FROM (new.cm, new.am, new.cp, new.ap, new.cr, new.ar, new.last_day)
+RETURNING p.id
+"""
 
 
 class ResPartner(models.Model):
@@ -465,29 +521,118 @@ class ResPartner(models.Model):
         action["context"] = {"default_partner_id": self.id}
         return action
 
+    # ------------------------------------------------------------------ buyers
+    def _refresh_marketplace_buyer_dates(self):
+        """Set the first and last purchase dates of these commercial partners
+        from their confirmed orders, in one query whatever their order count."""
+        if not self:
+            return
+        self.env["sale.order"].flush_model(["state", "date_order", "partner_id"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.commercial_partner_id,
+                       MIN(so.date_order)::date,
+                       MAX(so.date_order)::date
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale'
+                   AND p.commercial_partner_id IN %s
+              GROUP BY p.commercial_partner_id
+                """,
+                tuple(self.ids),
+            )
+        )
+        dates = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        for partner in self:
+            first, last = dates.get(partner.id, (False, False))
+            vals = {}
+            if first and not partner.is_buyer:
+                vals["is_buyer"] = True
+            if partner.buyer_first_order_date != (first or False):
+                vals["buyer_first_order_date"] = first
+            if partner.buyer_last_order_date != (last or False):
+                vals["buyer_last_order_date"] = last
+            if vals:
+                # sudo: purchase dates are system-maintained, whoever confirms
+                # or cancels the order (a portal customer paying online included).
+                partner.sudo().write(vals)
+
+    # ------------------------------------------------------------------ sellers
+    SELLER_FIGURES = (
+        "seller_sale_count_month",
+        "seller_sale_amount_month",
+        "seller_sale_count_prev_month",
+        "seller_sale_amount_prev_month",
+        "seller_sale_count_30d",
+        "seller_sale_amount_30d",
+        "seller_last_sale_date",
+    )
+
+    def _refresh_seller_sales_figures(self):
+        """Recompute the sales figures of these sellers from the confirmed
+        order lines of their products: two queries whatever their number of
+        orders, and only the rows whose figures changed are written.
+
+        A sale is a confirmed order holding the seller's products; its value is
+        the untaxed subtotal of those lines converted to the company currency
+        at the order's rate (``sale.order.currency_rate``, taken at the order
+        date). Returns the sellers whose figures changed.
+        """
+        if not self:
+            return self
+        today = fields.Date.context_today(self)
+        month_start = today.replace(day=1)
+        self.env["sale.order"].flush_model(["state", "date_order", "currency_rate"])
+        self.env["sale.order.line"].flush_model(
+            ["order_id", "product_id", "price_subtotal"]
+        )
+        self.env["product.product"].flush_model(["product_tmpl_id"])
+        self.env["product.template"].flush_model(["marketplace_seller_id"])
+        self.env.cr.execute(
+            SQL(
+                _SELLER_FIGURES_UPDATE,
+                ids=list(self.ids),
+                month=month_start,
+                prev=(month_start - timedelta(days=1)).replace(day=1),
+                rolling=today - timedelta(days=29),
+                today=today,
+            )
+        )
+        changed = self.browse(row[0] for row in self.env.cr.fetchall())
+        if changed:
+            changed.invalidate_recordset(list(self.SELLER_FIGURES))
+            changed.modified(list(self.SELLER_FIGURES))
+        return changed
+
     # ------------------------------------------------------------------ segments
     @api.model
     def _cron_refresh_marketplace_segments(self, batch_size=1000):
-        """Recompute the time-dependent segments of every seller and buyer.
+        """Refresh every seller's sales figures and every seller's and buyer's
+        segment.
 
-        Segments depend on today's date, so they drift as time passes even when
-        no record changes. Batches are committed one by one; running it twice or
-        concurrently only recomputes the same values.
+        Figures and segments depend on today's date, so they drift as time
+        passes even when no record changes. Each batch costs a constant number
+        of queries and is committed; running it twice or concurrently only
+        writes the same values again.
         """
         partners = self.with_context(active_test=False).search(
             ["|", ("is_seller", "=", True), ("is_buyer", "=", True)], order="id"
         )
         cron = self.env["ir.cron"]
         cron._commit_progress(remaining=len(partners))
-        fields_to_recompute = [
-            self._fields["seller_segment"],
-            self._fields["buyer_segment"],
-        ]
         for start in range(0, len(partners), batch_size):
             batch = partners[start : start + batch_size]
-            for field in fields_to_recompute:
-                self.env.add_to_compute(field, batch)
-            batch.flush_recordset(["seller_segment", "buyer_segment"])
+            batch._refresh_marketplace_figures()
             batch.invalidate_recordset()
             cron._commit_progress(len(batch))
         return True
+
+    def _refresh_marketplace_figures(self):
+        """Refresh the sales figures and the segments of these partners, with
+        a constant number of queries."""
+        self.filtered("is_seller")._refresh_seller_sales_figures()
+        for fname in ("seller_segment", "buyer_segment"):
+            self.env.add_to_compute(self._fields[fname], self)
+        self.flush_recordset(["seller_segment", "buyer_segment"])

@@ -1,33 +1,34 @@
-from odoo import api, fields, models
+from odoo import api, models
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    def _action_confirm(self):
-        res = super()._action_confirm()
-        self._update_marketplace_buyers()
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders._mark_marketplace_prospects()
+        return orders
+
+    def write(self, vals):
+        moves_figures = bool(
+            {"state", "date_order", "partner_id", "currency_id"} & set(vals)
+        )
+        buyers = self.partner_id.commercial_partner_id
+        sellers = self._marketplace_sellers() if moves_figures else None
+        res = super().write(vals)
+        if "partner_id" in vals:
+            self._mark_marketplace_prospects()
+            buyers |= self.partner_id.commercial_partner_id
+        if moves_figures:
+            # Confirmation, cancellation and back-dating all move the figures
+            # of the buyer and of the sellers of the order, and only theirs.
+            buyers._refresh_marketplace_buyer_dates()
+            (sellers | self._marketplace_sellers())._refresh_seller_sales_figures()
         return res
 
-    def _update_marketplace_buyers(self):
-        """Mark the customers of confirmed orders as buyers and date their purchases."""
-        buyers = {}
-        for order in self:
-            buyer = order.partner_id.commercial_partner_id
-            day = fields.Date.to_date(order.date_order) or fields.Date.context_today(
-                self
-            )
-            buyers.setdefault(buyer, []).append(day)
-        for buyer, days in buyers.items():
-            vals = {"is_buyer": True}
-            first, last = min(days), max(days)
-            if not buyer.buyer_first_order_date or first < buyer.buyer_first_order_date:
-                vals["buyer_first_order_date"] = first
-            if not buyer.buyer_last_order_date or last > buyer.buyer_last_order_date:
-                vals["buyer_last_order_date"] = last
-            # sudo: the buyer's figures are maintained by the system whoever
-            # confirms the order (a portal customer paying online included).
-            buyer.sudo().write(vals)
+    def _marketplace_sellers(self):
+        return self.order_line.product_id.product_tmpl_id.marketplace_seller_id
 
     def _mark_marketplace_prospects(self):
         """A customer who fills a website cart becomes a (prospect) buyer."""
@@ -39,15 +40,3 @@ class SaleOrder(models.Model):
         # sudo: carts are filled by portal users on the website; only the
         # buyer flag of the cart's own customer is set.
         partners.sudo().write({"is_buyer": True})
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        orders = super().create(vals_list)
-        orders._mark_marketplace_prospects()
-        return orders
-
-    def write(self, vals):
-        res = super().write(vals)
-        if "partner_id" in vals:
-            self._mark_marketplace_prospects()
-        return res
