@@ -46,7 +46,6 @@ class MarketplaceDispute(models.Model):
     )
     buyer_id = fields.Many2one(
         "res.partner",
-        "Buyer",
         required=True,
         index=True,
         tracking=True,
@@ -54,7 +53,6 @@ class MarketplaceDispute(models.Model):
     )
     seller_id = fields.Many2one(
         "res.partner",
-        "Seller",
         required=True,
         index=True,
         tracking=True,
@@ -63,7 +61,6 @@ class MarketplaceDispute(models.Model):
     )
     order_id = fields.Many2one(
         "sale.order",
-        "Order",
         index="btree_not_null",
         tracking=True,
         ondelete="set null",

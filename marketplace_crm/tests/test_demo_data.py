@@ -1,0 +1,43 @@
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestDemoData(TransactionCase):
+    """The demo shows a living marketplace: every segment and status."""
+
+    def test_demo_covers_every_segment_and_status(self):
+        Partner = self.env["res.partner"]
+        sellers = Partner.search([("is_seller", "=", True)])
+        self.assertGreaterEqual(len(sellers), 10)
+        segments = set(Partner._fields["seller_segment"].get_values(self.env))
+        self.assertEqual(set(sellers.mapped("seller_segment")), segments)
+        statuses = set(Partner._fields["verification_state"].get_values(self.env))
+        self.assertEqual(set(sellers.mapped("verification_state")), statuses)
+        buyers = Partner.search([("is_buyer", "=", True), ("is_seller", "=", False)])
+        self.assertGreaterEqual(len(buyers), 20)
+        self.assertEqual(
+            set(buyers.mapped("buyer_segment")), {"prospect", "active", "inactive"}
+        )
+        self.assertGreaterEqual(
+            Partner.search_count([("is_logistics_partner", "=", True)]), 2
+        )
+        self.assertGreaterEqual(
+            Partner.search_count([("is_technical_partner", "=", True)]), 1
+        )
+
+    def test_demo_listings_respect_the_gate(self):
+        products = self.env["product.template"].search(
+            [("marketplace_seller_id", "!=", False)]
+        )
+        self.assertTrue(products.filtered("is_published"))
+        for product in products.filtered("is_published"):
+            self.assertTrue(product.marketplace_seller_id._can_publish_listings())
+
+    def test_demo_logins(self):
+        agent = self.env["res.users"].search([("login", "=", "mp_agent")])
+        self.assertTrue(agent.has_group("marketplace_crm.group_marketplace_user"))
+        seller_user = self.env["res.users"].search(
+            [("login", "=", "seller@atelier-lin.example")]
+        )
+        self.assertTrue(seller_user._is_portal())
+        self.assertTrue(seller_user.partner_id.commercial_partner_id.is_seller)

@@ -1,0 +1,118 @@
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import MarketplaceCase, cron_batches_without_commit
+
+
+@tagged("post_install", "-at_install")
+class TestSellerSegment(MarketplaceCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.buyer = cls.Partner.create({"name": "Buyer", "email": "b@example.com"})
+
+    def _refresh(self, partners):
+        partners._refresh_marketplace_figures()
+
+    def test_verification_statuses_map_to_segments(self):
+        seller = self._create_seller("Status Seller")
+        self.assertEqual(seller.seller_segment, "new")
+        seller.action_submit_verification()
+        self.assertEqual(seller.seller_segment, "pending")
+        seller.with_user(self.staff).action_reject_seller("Blurry scan")
+        self.assertEqual(seller.seller_segment, "rejected")
+        seller.action_submit_verification()
+        seller.with_user(self.staff).action_validate_seller()
+        self.assertEqual(seller.seller_segment, "active")
+        seller.action_suspend_seller()
+        self.assertEqual(seller.seller_segment, "suspended")
+        seller.action_reinstate_seller()
+        self.assertEqual(seller.seller_segment, "active")
+
+    def test_inactive_after_thirty_days_without_sale(self):
+        with freeze_time("2026-03-02 10:00:00"):
+            seller = self._create_validated_seller("Quiet Seller")
+            product = self._create_product(seller, price=20)
+            self._create_order(self.buyer, [(product, 1, 20.0)])
+            self.assertEqual(seller.seller_last_sale_date, date(2026, 3, 2))
+            self.assertEqual(seller.seller_segment, "active")
+        with freeze_time("2026-03-31 10:00:00"):  # 29 days later
+            self._refresh(seller)
+            self.assertEqual(seller.seller_segment, "active")
+        with freeze_time("2026-04-01 10:00:00"):  # 30 days later
+            self._refresh(seller)
+            self.assertEqual(seller.seller_segment, "inactive")
+            # A new sale ends the inactivity.
+            self._create_order(self.buyer, [(product, 1, 20.0)])
+            self.assertEqual(seller.seller_segment, "active")
+
+    def test_validated_seller_who_never_sold_becomes_inactive(self):
+        with freeze_time("2026-01-10 09:00:00"):
+            seller = self._create_validated_seller("Never Sold")
+            self.assertEqual(seller.seller_segment, "active")
+        with freeze_time("2026-02-09 09:00:00"):
+            self._refresh(seller)
+            self.assertEqual(seller.seller_segment, "inactive")
+
+    def test_inactivity_delay_comes_from_settings(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "marketplace_crm.seller_inactive_days", 10
+        )
+        with freeze_time("2026-05-01 09:00:00"):
+            seller = self._create_validated_seller("Short Delay")
+        with freeze_time("2026-05-11 09:00:00"):
+            self._refresh(seller)
+            self.assertEqual(seller.seller_segment, "inactive")
+
+    def test_high_performer_by_value_and_by_count(self):
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("marketplace_crm.high_performer_amount", 1000)
+        params.set_param("marketplace_crm.high_performer_count", 3)
+        big = self._create_validated_seller("Big Ticket")
+        busy = self._create_validated_seller("Many Orders")
+        vase = self._create_product(big, "Vase", 1200)
+        cup = self._create_product(busy, "Cup", 5)
+        self._create_order(self.buyer, [(vase, 1, 1200.0)])
+        self.assertEqual(big.seller_segment, "high_performer")
+        for __ in range(2):
+            self._create_order(self.buyer, [(cup, 1, 5.0)])
+        self.assertEqual(busy.seller_segment, "active")
+        self._create_order(self.buyer, [(cup, 1, 5.0)])
+        self.assertEqual(busy.seller_segment, "high_performer")
+        # Thresholds at 0 disable the criterion.
+        params.set_param("marketplace_crm.high_performer_count", 0)
+        self._refresh(busy)
+        self.assertEqual(busy.seller_segment, "active")
+
+    def test_high_performer_falls_back_when_sales_age(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "marketplace_crm.high_performer_amount", 500
+        )
+        with freeze_time("2026-06-01 12:00:00"):
+            seller = self._create_validated_seller("Seasonal")
+            product = self._create_product(seller, "Lamp", 600)
+            self._create_order(self.buyer, [(product, 1, 600.0)])
+            self.assertEqual(seller.seller_segment, "high_performer")
+        with freeze_time("2026-06-25 12:00:00"):
+            self._refresh(seller)
+            self.assertEqual(seller.seller_segment, "high_performer")
+        with freeze_time(date(2026, 6, 1) + timedelta(days=30)):
+            self._refresh(seller)
+            self.assertEqual(seller.seller_segment, "inactive")
+
+    def test_segment_refresh_cron_is_idempotent(self):
+        with freeze_time("2026-07-01 08:00:00"):
+            seller = self._create_validated_seller("Cron Seller")
+        with freeze_time("2026-08-15 08:00:00"):
+            cron = self.env.ref("marketplace_crm.ir_cron_refresh_marketplace_segments")
+            self.assertEqual(cron.code, "model._cron_refresh_marketplace_segments()")
+            with cron_batches_without_commit(self.env):
+                self.Partner._cron_refresh_marketplace_segments(batch_size=2)
+                seller.invalidate_recordset()
+                self.assertEqual(seller.seller_segment, "inactive")
+                self.Partner._cron_refresh_marketplace_segments(batch_size=2)
+                seller.invalidate_recordset()
+                self.assertEqual(seller.seller_segment, "inactive")
