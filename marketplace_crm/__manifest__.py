@@ -38,4 +38,9 @@
     "demo": [
         "demo/marketplace_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "marketplace_crm/static/tests/tours/**/*",
+        ],
+    },
 }

@@ -7,3 +7,4 @@ from . import test_seller_figures
 from . import test_seller_segment
 from . import test_seller_verification
 from . import test_views
+from . import test_verification_tour

@@ -58,7 +58,7 @@ class TestSellerVerification(MarketplaceCase):
         wizard_form = Form(
             self.env[action["res_model"]]
             .with_user(self.staff)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         wizard_form.reason = "Expired identity card"
         wizard_form.save().action_reject()
