@@ -10,6 +10,9 @@ DEFAULTS = {
     "seller_inactive_days": 30,
     "high_performer_amount": 5000.0,
     "high_performer_count": 50,
+    "low_rating_threshold": 3.0,
+    "low_rating_min_count": 5,
+    "rating_request_delay_days": 3,
 }
 
 

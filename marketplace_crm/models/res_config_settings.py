@@ -30,3 +30,20 @@ class ResConfigSettings(models.TransientModel):
         help="Number of sales over the last 30 days from which a seller is a "
         "high performer. 0 disables this criterion.",
     )
+    marketplace_low_rating_threshold = fields.Float(
+        "Low Rating Threshold",
+        config_parameter="marketplace_crm.low_rating_threshold",
+        default=3.0,
+        help="An average rating below this (out of 5) alerts the account manager.",
+    )
+    marketplace_low_rating_min_count = fields.Integer(
+        "Minimum Ratings Before Alerting",
+        config_parameter="marketplace_crm.low_rating_min_count",
+        default=5,
+    )
+    marketplace_rating_request_delay_days = fields.Integer(
+        "Rating Request Delay (days)",
+        config_parameter="marketplace_crm.rating_request_delay_days",
+        default=3,
+        help="Days after confirmation before buyers are asked to rate each seller.",
+    )

@@ -178,6 +178,37 @@ class ResPartner(models.Model):
     seller_product_count = fields.Integer(
         "Listings", compute="_compute_seller_product_count"
     )
+    seller_rating_avg = fields.Float(
+        "Average Rating", readonly=True, aggregator="avg", digits=(3, 2)
+    )
+    seller_rating_count = fields.Integer("Number of Ratings", readonly=True)
+    seller_low_rating_alert = fields.Boolean(
+        "Low Rating Alert",
+        readonly=True,
+        copy=False,
+        help="Raised when the average rating falls below the threshold set in "
+        "Settings; cleared when it comes back above.",
+    )
+
+    # --- disputes ---------------------------------------------------------------
+    dispute_count = fields.Integer("Disputes", compute="_compute_dispute_stats")
+    dispute_open_count = fields.Integer("Open Disputes", compute="_compute_dispute_stats")
+    dispute_refunded_count = fields.Integer(
+        "Buyer Refunded", compute="_compute_dispute_stats"
+    )
+    dispute_partial_count = fields.Integer(
+        "Partial Refunds", compute="_compute_dispute_stats"
+    )
+    dispute_seller_favoured_count = fields.Integer(
+        "Seller Favoured", compute="_compute_dispute_stats"
+    )
+    dispute_withdrawn_count = fields.Integer("Withdrawn", compute="_compute_dispute_stats")
+    dispute_rate = fields.Float(
+        "Dispute Rate (%)",
+        compute="_compute_dispute_stats",
+        digits=(5, 1),
+        help="Disputes per confirmed order, as seller and as buyer.",
+    )
 
     # --- segments ---------------------------------------------------------------
     seller_segment = fields.Selection(
@@ -241,6 +272,45 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.seller_product_count = counts.get(partner._origin, 0)
+
+    def _compute_dispute_stats(self):
+        """Dispute history as seller or buyer, a few grouped queries for all."""
+        Dispute = self.env["marketplace.dispute"]
+        stats = {partner.id: {"count": 0, "open": 0} for partner in self}
+        orders = dict.fromkeys(self.ids, 0)
+        for role in ("seller_id", "buyer_id"):
+            groups = Dispute._read_group(
+                [(role, "in", self.ids)], [role, "state", "outcome"], ["__count"]
+            )
+            for partner, state, outcome, count in groups:
+                entry = stats[partner.id]
+                entry["count"] += count
+                if state in ("open", "under_review"):
+                    entry["open"] += count
+                if outcome:
+                    entry[outcome] = entry.get(outcome, 0) + count
+        # sudo: counting orders only, for the rate shown to staff.
+        for partner, count in self.env["marketplace.order.seller"].sudo()._read_group(
+            [("seller_id", "in", self.ids)], ["seller_id"], ["__count"]
+        ):
+            orders[partner.id] += count
+        for partner, count in self.env["sale.order"].sudo()._read_group(
+            [("partner_id", "in", self.ids), ("state", "=", "sale")],
+            ["partner_id"],
+            ["__count"],
+        ):
+            orders[partner.id] += count
+        for partner in self:
+            entry = stats[partner.id]
+            partner.dispute_count = entry["count"]
+            partner.dispute_open_count = entry["open"]
+            partner.dispute_refunded_count = entry.get("buyer_refunded", 0)
+            partner.dispute_partial_count = entry.get("partial_refund", 0)
+            partner.dispute_seller_favoured_count = entry.get("seller_favoured", 0)
+            partner.dispute_withdrawn_count = entry.get("withdrawn", 0)
+            partner.dispute_rate = (
+                100.0 * entry["count"] / orders[partner.id] if orders[partner.id] else 0.0
+            )
 
     def _profile_checklist(self):
         """Return the (label, is_done) pairs a seller profile needs."""
@@ -511,6 +581,83 @@ class ResPartner(models.Model):
         action["domain"] = [("marketplace_seller_id", "=", self.id)]
         action["context"] = {"default_marketplace_seller_id": self.id}
         return action
+
+    def action_view_disputes(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "marketplace_crm.action_marketplace_dispute"
+        )
+        action["domain"] = ["|", ("seller_id", "=", self.id), ("buyer_id", "=", self.id)]
+        action["context"] = {"search_default_open": 0}
+        return action
+
+    # ------------------------------------------------------------------ ratings
+    def _refresh_seller_rating(self):
+        """Average and count of the buyers' ratings of these sellers (one
+        query), then raise or clear the low-rating alert."""
+        if not self:
+            return
+        self.env["rating.rating"].flush_model(
+            ["rating", "consumed", "res_model", "rated_partner_id"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT rated_partner_id, AVG(rating), COUNT(*)
+                  FROM rating_rating
+                 WHERE res_model = 'marketplace.order.seller'
+                   AND consumed AND rating > 0
+                   AND rated_partner_id = ANY(%s)
+              GROUP BY rated_partner_id
+                """,
+                list(self.ids),
+            )
+        )
+        figures = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        for seller in self:
+            avg, count = figures.get(seller.id, (0.0, 0))
+            avg = round(float(avg), 2)
+            if (seller.seller_rating_avg, seller.seller_rating_count) != (avg, count):
+                # sudo: buyers rate through a public token; the seller's
+                # figures are system-maintained.
+                seller.sudo().write({"seller_rating_avg": avg, "seller_rating_count": count})
+        self._check_low_rating_alert()
+
+    def _check_low_rating_alert(self):
+        """Alert the account manager once per crossing below the threshold."""
+        threshold = get_param(self.env, "low_rating_threshold", 3.0)
+        min_count = get_param(self.env, "low_rating_min_count", 5)
+        for seller in self.sudo():  # sudo: see _refresh_seller_rating
+            low = seller.seller_rating_count >= min_count and seller.seller_rating_avg < threshold
+            if low and not seller.seller_low_rating_alert:
+                seller.seller_low_rating_alert = True
+                seller._notify_low_rating(threshold)
+            elif not low and seller.seller_low_rating_alert:
+                seller.seller_low_rating_alert = False
+                seller.message_post(
+                    body=_(
+                        "The average rating is back to %(avg)s, above the threshold.",
+                        avg=seller.seller_rating_avg,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+
+    def _notify_low_rating(self, threshold):
+        self.ensure_one()
+        manager = self.user_id or self.env.ref("base.user_admin")
+        summary = _("Low customer rating: %(avg)s / 5", avg=self.seller_rating_avg)
+        note = _(
+            "The average rating of %(seller)s fell to %(avg)s over %(count)s ratings "
+            "(threshold %(threshold)s). Review recent feedback with the seller.",
+            seller=self.display_name,
+            avg=self.seller_rating_avg,
+            count=self.seller_rating_count,
+            threshold=threshold,
+        )
+        self.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=manager.id, summary=summary, note=note
+        )
+        self.message_post(body=note, subtype_xmlid="mail.mt_note")
 
     def action_view_seller_documents(self):
         self.ensure_one()

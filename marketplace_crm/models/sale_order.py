@@ -1,8 +1,12 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+
+    marketplace_order_seller_ids = fields.One2many(
+        "marketplace.order.seller", "order_id", string="Sellers to Rate"
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -25,6 +29,13 @@ class SaleOrder(models.Model):
             # of the buyer and of the sellers of the order, and only theirs.
             buyers._refresh_marketplace_buyer_dates()
             (sellers | self._marketplace_sellers())._refresh_seller_sales_figures()
+        return res
+
+    def _action_confirm(self):
+        res = super()._action_confirm()
+        # sudo: a portal buyer paying online confirms the order; the per-seller
+        # parts of their own order are created for them.
+        self.env["marketplace.order.seller"].sudo()._create_for_orders(self)
         return res
 
     def _marketplace_sellers(self):

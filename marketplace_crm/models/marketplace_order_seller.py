@@ -1,0 +1,123 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from .marketplace_params import get_param
+
+
+class MarketplaceOrderSeller(models.Model):
+    """The part of a confirmed order sold by one seller.
+
+    Buyers rate each seller of an order once: this record carries that rating
+    (Odoo's rating mechanism) and the rating request sent to the buyer.
+    """
+
+    _name = "marketplace.order.seller"
+    _description = "Order Part of a Seller"
+    _inherit = ["rating.mixin", "mail.thread"]
+    _order = "id desc"
+    _rec_names_search = ["order_id", "seller_id"]
+
+    order_id = fields.Many2one(
+        "sale.order", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    seller_id = fields.Many2one(
+        "res.partner", required=True, index=True, ondelete="restrict", readonly=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        "Buyer",
+        related="order_id.partner_id",
+        store=True,
+        index=True,
+    )
+    date_order = fields.Datetime(related="order_id.date_order", store=True)
+    company_id = fields.Many2one(related="order_id.company_id", store=True)
+    rating_request_sent = fields.Boolean(readonly=True, copy=False)
+
+    _order_seller_unique = models.Constraint(
+        "UNIQUE(order_id, seller_id)",
+        "A seller is rated once per order.",
+    )
+
+    @api.depends("order_id", "seller_id")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = f"{record.order_id.name} - {record.seller_id.display_name}"
+
+    # ------------------------------------------------------------------ rating
+    def _rating_get_partner(self):
+        return self.partner_id
+
+    def _rating_get_operator(self):
+        """The rated party is the seller (a partner, not a user)."""
+        return self.seller_id
+
+    def rating_apply(self, rate, token=None, rating=None, feedback=None, **kwargs):
+        """Record the buyer's rating (through their token, or directly from
+        the backend or an import) and refresh the seller's average."""
+        if not token and not rating:
+            self.ensure_one()
+            token = self._rating_get_access_token()
+        rating = super().rating_apply(
+            rate, token=token, rating=rating, feedback=feedback, **kwargs
+        )
+        self.seller_id._refresh_seller_rating()
+        return rating
+
+    # ------------------------------------------------------------------ creation
+    @api.model
+    def _create_for_orders(self, orders):
+        """One record per (confirmed order, seller of its products)."""
+        existing = {
+            (rec.order_id.id, rec.seller_id.id)
+            for rec in self.search([("order_id", "in", orders.ids)])
+        }
+        vals_list = []
+        for order in orders:
+            sellers = order.order_line.product_id.product_tmpl_id.marketplace_seller_id
+            for seller in sellers:
+                if (order.id, seller.id) not in existing:
+                    vals_list.append({"order_id": order.id, "seller_id": seller.id})
+        return self.create(vals_list)
+
+    # ------------------------------------------------------------------ cron
+    @api.model
+    def _cron_send_rating_requests(self, batch_size=200):
+        """E-mail each buyer the rating request of each seller of their confirmed
+        orders, the configured number of days after confirmation, once."""
+        delay = get_param(self.env, "rating_request_delay_days", 3)
+        template = self.env.ref(
+            "marketplace_crm.mail_template_seller_rating_request", raise_if_not_found=False
+        )
+        if not template or not template.active:
+            return
+        cutoff = fields.Datetime.now() - timedelta(days=delay)
+        domain = [
+            ("rating_request_sent", "=", False),
+            ("order_id.state", "=", "sale"),
+            ("date_order", "<=", cutoff),
+        ]
+        ids = self.search(domain, order="id").ids
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(ids))
+        for start in range(0, len(ids), batch_size):
+            batch = self.browse(ids[start : start + batch_size])
+            locked = batch._lock_for_update()
+            for record in locked:
+                record.rating_send_request(
+                    template, lang=record.partner_id.lang, force_send=False
+                )
+            locked.rating_request_sent = True
+            cron._commit_progress(len(batch))
+
+    def _lock_for_update(self):
+        """Lock these rows, skipping those another worker holds: a concurrent
+        run never sends the same request twice."""
+        self.flush_recordset(["rating_request_sent"])
+        self.env.cr.execute(
+            "SELECT id FROM marketplace_order_seller WHERE id IN %s "
+            "AND NOT rating_request_sent FOR UPDATE SKIP LOCKED",
+            [tuple(self.ids)],
+        )
+        return self.browse(row[0] for row in self.env.cr.fetchall())

@@ -1,0 +1,4 @@
+from . import marketplace_buyer_conversion_report
+from . import marketplace_sales_report
+from . import marketplace_seller_performance_report
+from . import marketplace_ticket_report

@@ -1,0 +1,57 @@
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+
+class MarketplaceTicketReport(models.Model):
+    """Support tickets with their resolution time (closing date minus
+    creation date, in calendar hours), by team, category and month."""
+
+    _name = "marketplace.ticket.report"
+    _description = "Marketplace Ticket Resolution"
+    _auto = False
+    _rec_name = "ticket_id"
+    _order = "create_date desc"
+
+    ticket_id = fields.Many2one("helpdesk.ticket", "Ticket", readonly=True)
+    create_date = fields.Datetime("Opened on", readonly=True)
+    closed_date = fields.Datetime("Closed on", readonly=True)
+    team_id = fields.Many2one("helpdesk.ticket.team", "Team", readonly=True)
+    category_id = fields.Many2one("helpdesk.ticket.category", "Category", readonly=True)
+    user_id = fields.Many2one("res.users", "Agent", readonly=True)
+    partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
+    priority = fields.Selection(
+        lambda self: self.env["helpdesk.ticket"]._fields["priority"].selection,
+        readonly=True,
+    )
+    is_closed = fields.Boolean("Closed", readonly=True)
+    resolution_hours = fields.Float(
+        "Resolution Time (hours)", readonly=True, aggregator="avg"
+    )
+    company_id = fields.Many2one("res.company", readonly=True)
+
+    def _query(self):
+        return SQL(
+            """
+            SELECT t.id AS id,
+                   t.id AS ticket_id,
+                   t.create_date AS create_date,
+                   t.closed_date AS closed_date,
+                   t.team_id AS team_id,
+                   t.category_id AS category_id,
+                   t.user_id AS user_id,
+                   t.commercial_partner_id AS partner_id,
+                   t.priority AS priority,
+                   t.closed_date IS NOT NULL AS is_closed,
+                   EXTRACT(EPOCH FROM (t.closed_date - t.create_date)) / 3600.0
+                       AS resolution_hours,
+                   t.company_id AS company_id
+              FROM helpdesk_ticket t
+             WHERE t.active
+            """
+        )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
+        )
