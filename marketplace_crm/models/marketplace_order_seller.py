@@ -33,7 +33,7 @@ class MarketplaceOrderSeller(models.Model):
     )
     date_order = fields.Datetime(related="order_id.date_order", store=True)
     company_id = fields.Many2one(related="order_id.company_id", store=True)
-    rating_request_sent = fields.Boolean(readonly=True, copy=False)
+    rating_request_sent = fields.Boolean(readonly=True, copy=False, default=False)
 
     _order_seller_unique = models.Constraint(
         "UNIQUE(order_id, seller_id)",
@@ -43,7 +43,9 @@ class MarketplaceOrderSeller(models.Model):
     @api.depends("order_id", "seller_id")
     def _compute_display_name(self):
         for record in self:
-            record.display_name = f"{record.order_id.name} - {record.seller_id.display_name}"
+            record.display_name = (
+                f"{record.order_id.name} - {record.seller_id.display_name}"
+            )
 
     # ------------------------------------------------------------------ rating
     def _rating_get_partner(self):
@@ -88,7 +90,8 @@ class MarketplaceOrderSeller(models.Model):
         orders, the configured number of days after confirmation, once."""
         delay = get_param(self.env, "rating_request_delay_days", 3)
         template = self.env.ref(
-            "marketplace_crm.mail_template_seller_rating_request", raise_if_not_found=False
+            "marketplace_crm.mail_template_seller_rating_request",
+            raise_if_not_found=False,
         )
         if not template or not template.active:
             return
@@ -117,7 +120,7 @@ class MarketplaceOrderSeller(models.Model):
         self.flush_recordset(["rating_request_sent"])
         self.env.cr.execute(
             "SELECT id FROM marketplace_order_seller WHERE id IN %s "
-            "AND NOT rating_request_sent FOR UPDATE SKIP LOCKED",
+            "AND rating_request_sent IS NOT TRUE FOR UPDATE SKIP LOCKED",
             [tuple(self.ids)],
         )
-        return self.browse(row[0] for row in self.env.cr.fetchall())
+        return self.browse([row[0] for row in self.env.cr.fetchall()])

@@ -192,7 +192,9 @@ class ResPartner(models.Model):
 
     # --- disputes ---------------------------------------------------------------
     dispute_count = fields.Integer("Disputes", compute="_compute_dispute_stats")
-    dispute_open_count = fields.Integer("Open Disputes", compute="_compute_dispute_stats")
+    dispute_open_count = fields.Integer(
+        "Open Disputes", compute="_compute_dispute_stats"
+    )
     dispute_refunded_count = fields.Integer(
         "Buyer Refunded", compute="_compute_dispute_stats"
     )
@@ -202,7 +204,9 @@ class ResPartner(models.Model):
     dispute_seller_favoured_count = fields.Integer(
         "Seller Favoured", compute="_compute_dispute_stats"
     )
-    dispute_withdrawn_count = fields.Integer("Withdrawn", compute="_compute_dispute_stats")
+    dispute_withdrawn_count = fields.Integer(
+        "Withdrawn", compute="_compute_dispute_stats"
+    )
     dispute_rate = fields.Float(
         "Dispute Rate (%)",
         compute="_compute_dispute_stats",
@@ -290,14 +294,20 @@ class ResPartner(models.Model):
                 if outcome:
                     entry[outcome] = entry.get(outcome, 0) + count
         # sudo: counting orders only, for the rate shown to staff.
-        for partner, count in self.env["marketplace.order.seller"].sudo()._read_group(
-            [("seller_id", "in", self.ids)], ["seller_id"], ["__count"]
+        for partner, count in (
+            self.env["marketplace.order.seller"]
+            .sudo()
+            ._read_group([("seller_id", "in", self.ids)], ["seller_id"], ["__count"])
         ):
             orders[partner.id] += count
-        for partner, count in self.env["sale.order"].sudo()._read_group(
-            [("partner_id", "in", self.ids), ("state", "=", "sale")],
-            ["partner_id"],
-            ["__count"],
+        for partner, count in (
+            self.env["sale.order"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", self.ids), ("state", "=", "sale")],
+                ["partner_id"],
+                ["__count"],
+            )
         ):
             orders[partner.id] += count
         for partner in self:
@@ -309,7 +319,9 @@ class ResPartner(models.Model):
             partner.dispute_seller_favoured_count = entry.get("seller_favoured", 0)
             partner.dispute_withdrawn_count = entry.get("withdrawn", 0)
             partner.dispute_rate = (
-                100.0 * entry["count"] / orders[partner.id] if orders[partner.id] else 0.0
+                100.0 * entry["count"] / orders[partner.id]
+                if orders[partner.id]
+                else 0.0
             )
 
     def _profile_checklist(self):
@@ -587,7 +599,11 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "marketplace_crm.action_marketplace_dispute"
         )
-        action["domain"] = ["|", ("seller_id", "=", self.id), ("buyer_id", "=", self.id)]
+        action["domain"] = [
+            "|",
+            ("seller_id", "=", self.id),
+            ("buyer_id", "=", self.id),
+        ]
         action["context"] = {"search_default_open": 0}
         return action
 
@@ -620,7 +636,9 @@ class ResPartner(models.Model):
             if (seller.seller_rating_avg, seller.seller_rating_count) != (avg, count):
                 # sudo: buyers rate through a public token; the seller's
                 # figures are system-maintained.
-                seller.sudo().write({"seller_rating_avg": avg, "seller_rating_count": count})
+                seller.sudo().write(
+                    {"seller_rating_avg": avg, "seller_rating_count": count}
+                )
         self._check_low_rating_alert()
 
     def _check_low_rating_alert(self):
@@ -628,7 +646,10 @@ class ResPartner(models.Model):
         threshold = get_param(self.env, "low_rating_threshold", 3.0)
         min_count = get_param(self.env, "low_rating_min_count", 5)
         for seller in self.sudo():  # sudo: see _refresh_seller_rating
-            low = seller.seller_rating_count >= min_count and seller.seller_rating_avg < threshold
+            low = (
+                seller.seller_rating_count >= min_count
+                and seller.seller_rating_avg < threshold
+            )
             if low and not seller.seller_low_rating_alert:
                 seller.seller_low_rating_alert = True
                 seller._notify_low_rating(threshold)
@@ -655,7 +676,10 @@ class ResPartner(models.Model):
             threshold=threshold,
         )
         self.activity_schedule(
-            "mail.mail_activity_data_todo", user_id=manager.id, summary=summary, note=note
+            "mail.mail_activity_data_todo",
+            user_id=manager.id,
+            summary=summary,
+            note=note,
         )
         self.message_post(body=note, subtype_xmlid="mail.mt_note")
 

@@ -21,23 +21,27 @@ class MarketplaceBuyerConversionReport(models.Model):
         readonly=True,
     )
     converted = fields.Boolean(readonly=True)
-    converted_rate = fields.Float("Conversion Rate (%)", readonly=True, aggregator="avg")
-    days_to_convert = fields.Integer("Days to First Purchase", readonly=True, aggregator="avg")
+    converted_rate = fields.Float(
+        "Conversion Rate (%)", readonly=True, aggregator="avg"
+    )
+    days_to_convert = fields.Integer(
+        "Days to First Purchase", readonly=True, aggregator="avg"
+    )
     company_id = fields.Many2one("res.company", readonly=True)
 
     def _query(self):
         return SQL(
             """
             SELECT p.id AS id,
-                   p.id AS partner_id,
-                   p.create_date::date AS registration_date,
-                   p.buyer_first_order_date AS first_order_date,
-                   p.buyer_segment AS buyer_segment,
-                   p.buyer_first_order_date IS NOT NULL AS converted,
-                   CASE WHEN p.buyer_first_order_date IS NOT NULL THEN 100.0 ELSE 0.0 END
-                       AS converted_rate,
-                   p.buyer_first_order_date - p.create_date::date AS days_to_convert,
-                   p.company_id AS company_id
+           p.id AS partner_id,
+           p.create_date::date AS registration_date,
+           p.buyer_first_order_date AS first_order_date,
+           p.buyer_segment AS buyer_segment,
+           p.buyer_first_order_date IS NOT NULL AS converted,
+           CASE WHEN p.buyer_first_order_date IS NOT NULL THEN 100.0 ELSE 0.0 END
+               AS converted_rate,
+           p.buyer_first_order_date - p.create_date::date AS days_to_convert,
+           p.company_id AS company_id
               FROM res_partner p
              WHERE p.is_buyer AND p.active
             """
@@ -46,5 +50,9 @@ class MarketplaceBuyerConversionReport(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._query(),
+            )
         )

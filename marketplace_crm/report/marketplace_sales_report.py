@@ -13,14 +13,14 @@ class MarketplaceSalesReport(models.Model):
     _order = "date desc"
 
     date = fields.Date("Order Date", readonly=True)
-    order_id = fields.Many2one("sale.order", "Order", readonly=True)
-    buyer_id = fields.Many2one("res.partner", "Buyer", readonly=True)
-    seller_id = fields.Many2one("res.partner", "Seller", readonly=True)
+    order_id = fields.Many2one("sale.order", readonly=True)
+    buyer_id = fields.Many2one("res.partner", readonly=True)
+    seller_id = fields.Many2one("res.partner", readonly=True)
     seller_segment = fields.Selection(
         lambda self: self.env["res.partner"]._fields["seller_segment"].selection,
         readonly=True,
     )
-    product_id = fields.Many2one("product.product", "Product", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
     categ_id = fields.Many2one("product.category", "Product Category", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
@@ -31,16 +31,16 @@ class MarketplaceSalesReport(models.Model):
         return SQL(
             """
             SELECT sol.id AS id,
-                   so.date_order::date AS date,
-                   so.id AS order_id,
-                   so.partner_id AS buyer_id,
-                   pt.marketplace_seller_id AS seller_id,
-                   seller.seller_segment AS seller_segment,
-                   sol.product_id AS product_id,
-                   pt.categ_id AS categ_id,
-                   so.company_id AS company_id,
-                   sol.product_uom_qty AS quantity,
-                   sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS amount
+           so.date_order::date AS date,
+           so.id AS order_id,
+           so.partner_id AS buyer_id,
+           pt.marketplace_seller_id AS seller_id,
+           seller.seller_segment AS seller_segment,
+           sol.product_id AS product_id,
+           pt.categ_id AS categ_id,
+           so.company_id AS company_id,
+           sol.product_uom_qty AS quantity,
+           sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS amount
               FROM sale_order_line sol
               JOIN sale_order so ON so.id = sol.order_id
               JOIN product_product pp ON pp.id = sol.product_id
@@ -53,5 +53,9 @@ class MarketplaceSalesReport(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._query(),
+            )
         )

@@ -14,7 +14,7 @@ class MarketplaceSellerPerformanceReport(models.Model):
     _order = "month desc"
 
     month = fields.Date(readonly=True)
-    seller_id = fields.Many2one("res.partner", "Seller", readonly=True)
+    seller_id = fields.Many2one("res.partner", readonly=True)
     seller_segment = fields.Selection(
         lambda self: self.env["res.partner"]._fields["seller_segment"].selection,
         readonly=True,
@@ -31,49 +31,49 @@ class MarketplaceSellerPerformanceReport(models.Model):
         return SQL(
             """
             WITH sales AS (
-                SELECT pt.marketplace_seller_id AS seller_id,
-                       date_trunc('month', so.date_order)::date AS month,
-                       COUNT(DISTINCT so.id) AS order_count,
-                       SUM(sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1.0))
-                           AS amount
-                  FROM sale_order_line sol
-                  JOIN sale_order so ON so.id = sol.order_id
-                  JOIN product_product pp ON pp.id = sol.product_id
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 WHERE so.state = 'sale' AND pt.marketplace_seller_id IS NOT NULL
+        SELECT pt.marketplace_seller_id AS seller_id,
+               date_trunc('month', so.date_order)::date AS month,
+               COUNT(DISTINCT so.id) AS order_count,
+               SUM(sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1.0))
+                   AS amount
+          FROM sale_order_line sol
+          JOIN sale_order so ON so.id = sol.order_id
+          JOIN product_product pp ON pp.id = sol.product_id
+          JOIN product_template pt ON pt.id = pp.product_tmpl_id
+         WHERE so.state = 'sale' AND pt.marketplace_seller_id IS NOT NULL
               GROUP BY 1, 2
             ), ratings AS (
-                SELECT rated_partner_id AS seller_id,
-                       date_trunc('month', write_date)::date AS month,
-                       AVG(rating) AS rating_avg,
-                       COUNT(*) AS rating_count
-                  FROM rating_rating
-                 WHERE res_model = 'marketplace.order.seller' AND consumed AND rating > 0
+        SELECT rated_partner_id AS seller_id,
+               date_trunc('month', write_date)::date AS month,
+               AVG(rating) AS rating_avg,
+               COUNT(*) AS rating_count
+          FROM rating_rating
+         WHERE res_model = 'marketplace.order.seller' AND consumed AND rating > 0
               GROUP BY 1, 2
             ), disputes AS (
-                SELECT seller_id, date_trunc('month', create_date)::date AS month,
-                       COUNT(*) AS dispute_count
-                  FROM marketplace_dispute
+        SELECT seller_id, date_trunc('month', create_date)::date AS month,
+               COUNT(*) AS dispute_count
+          FROM marketplace_dispute
               GROUP BY 1, 2
             ), merged AS (
-                SELECT COALESCE(s.seller_id, r.seller_id, d.seller_id) AS seller_id,
-                       COALESCE(s.month, r.month, d.month) AS month,
-                       COALESCE(s.order_count, 0) AS order_count,
-                       COALESCE(s.amount, 0) AS amount,
-                       r.rating_avg, COALESCE(r.rating_count, 0) AS rating_count,
-                       COALESCE(d.dispute_count, 0) AS dispute_count
-                  FROM sales s
+        SELECT COALESCE(s.seller_id, r.seller_id, d.seller_id) AS seller_id,
+               COALESCE(s.month, r.month, d.month) AS month,
+               COALESCE(s.order_count, 0) AS order_count,
+               COALESCE(s.amount, 0) AS amount,
+               r.rating_avg, COALESCE(r.rating_count, 0) AS rating_count,
+               COALESCE(d.dispute_count, 0) AS dispute_count
+          FROM sales s
              FULL JOIN ratings r ON r.seller_id = s.seller_id AND r.month = s.month
              FULL JOIN disputes d
-                    ON d.seller_id = COALESCE(s.seller_id, r.seller_id)
-                   AND d.month = COALESCE(s.month, r.month)
+            ON d.seller_id = COALESCE(s.seller_id, r.seller_id)
+           AND d.month = COALESCE(s.month, r.month)
             )
             SELECT (m.seller_id::bigint << 20) + (EXTRACT(YEAR FROM m.month)::int * 12
-                       + EXTRACT(MONTH FROM m.month)::int) AS id,
-                   m.seller_id, m.month, p.seller_segment, p.user_id,
-                   m.order_count, m.amount, m.rating_avg, m.rating_count, m.dispute_count,
-                   CASE WHEN m.order_count > 0
-                        THEN 100.0 * m.dispute_count / m.order_count END AS dispute_rate
+               + EXTRACT(MONTH FROM m.month)::int) AS id,
+           m.seller_id, m.month, p.seller_segment, p.user_id,
+           m.order_count, m.amount, m.rating_avg, m.rating_count, m.dispute_count,
+           CASE WHEN m.order_count > 0
+                THEN 100.0 * m.dispute_count / m.order_count END AS dispute_rate
               FROM merged m
               JOIN res_partner p ON p.id = m.seller_id
             """
@@ -82,5 +82,9 @@ class MarketplaceSellerPerformanceReport(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._query(),
+            )
         )

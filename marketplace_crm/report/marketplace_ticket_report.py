@@ -12,11 +12,11 @@ class MarketplaceTicketReport(models.Model):
     _rec_name = "ticket_id"
     _order = "create_date desc"
 
-    ticket_id = fields.Many2one("helpdesk.ticket", "Ticket", readonly=True)
+    ticket_id = fields.Many2one("helpdesk.ticket", readonly=True)
     create_date = fields.Datetime("Opened on", readonly=True)
     closed_date = fields.Datetime("Closed on", readonly=True)
-    team_id = fields.Many2one("helpdesk.ticket.team", "Team", readonly=True)
-    category_id = fields.Many2one("helpdesk.ticket.category", "Category", readonly=True)
+    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
+    category_id = fields.Many2one("helpdesk.ticket.category", readonly=True)
     user_id = fields.Many2one("res.users", "Agent", readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     priority = fields.Selection(
@@ -33,18 +33,18 @@ class MarketplaceTicketReport(models.Model):
         return SQL(
             """
             SELECT t.id AS id,
-                   t.id AS ticket_id,
-                   t.create_date AS create_date,
-                   t.closed_date AS closed_date,
-                   t.team_id AS team_id,
-                   t.category_id AS category_id,
-                   t.user_id AS user_id,
-                   t.commercial_partner_id AS partner_id,
-                   t.priority AS priority,
-                   t.closed_date IS NOT NULL AS is_closed,
-                   EXTRACT(EPOCH FROM (t.closed_date - t.create_date)) / 3600.0
-                       AS resolution_hours,
-                   t.company_id AS company_id
+           t.id AS ticket_id,
+           t.create_date AS create_date,
+           t.closed_date AS closed_date,
+           t.team_id AS team_id,
+           t.category_id AS category_id,
+           t.user_id AS user_id,
+           t.commercial_partner_id AS partner_id,
+           t.priority AS priority,
+           t.closed_date IS NOT NULL AS is_closed,
+           EXTRACT(EPOCH FROM (t.closed_date - t.create_date)) / 3600.0
+               AS resolution_hours,
+           t.company_id AS company_id
               FROM helpdesk_ticket t
              WHERE t.active
             """
@@ -53,5 +53,9 @@ class MarketplaceTicketReport(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._query(),
+            )
         )

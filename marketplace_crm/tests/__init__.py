@@ -8,3 +8,6 @@ from . import test_seller_segment
 from . import test_seller_verification
 from . import test_views
 from . import test_verification_tour
+from . import test_disputes
+from . import test_reports
+from . import test_seller_rating

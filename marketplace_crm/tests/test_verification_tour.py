@@ -43,4 +43,6 @@ class TestVerificationTour(HttpCase):
         reasons = seller.message_ids.tracking_value_ids.filtered(
             lambda t: t.field_id.name == "verification_rejection_reason"
         )
-        self.assertIn("The identity document is unreadable.", reasons.mapped("new_value_text"))
+        self.assertIn(
+            "The identity document is unreadable.", reasons.mapped("new_value_text")
+        )

@@ -1,0 +1,94 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import MarketplaceCase
+
+
+@tagged("post_install", "-at_install")
+class TestReports(MarketplaceCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cat_a = cls.env["product.category"].create({"name": "Report Ceramics"})
+        cls.cat_b = cls.env["product.category"].create({"name": "Report Textiles"})
+        cls.seller = cls._create_validated_seller("Report Seller")
+        cls.bowl = cls._create_product(cls.seller, "R bowl", 10, categ_id=cls.cat_a.id)
+        cls.towel = cls._create_product(cls.seller, "R towel", 10, categ_id=cls.cat_b.id)
+        cls.buyer = cls.Partner.create({"name": "Report Buyer"})
+        with freeze_time("2026-01-15 10:00:00"):
+            cls._create_order(cls.buyer, [(cls.bowl, 2, 10.0), (cls.towel, 1, 30.0)])
+        with freeze_time("2026-02-10 10:00:00"):
+            cls._create_order(cls.buyer, [(cls.bowl, 1, 50.0)])
+            cls._create_order(cls.buyer, [(cls.towel, 1, 5.0)], confirm=False)
+
+    def test_monthly_revenue_by_category(self):
+        groups = self.env["marketplace.sales.report"]._read_group(
+            [("categ_id", "in", (self.cat_a | self.cat_b).ids)],
+            ["date:month", "categ_id"],
+            ["amount:sum"],
+        )
+        got = {(d, c.name): amount for d, c, amount in groups}
+        self.assertEqual(
+            got,
+            {
+                (date(2026, 1, 1), "Report Ceramics"): 20.0,
+                (date(2026, 1, 1), "Report Textiles"): 30.0,
+                (date(2026, 2, 1), "Report Ceramics"): 50.0,
+            },
+        )
+
+    def test_seller_performance(self):
+        self.env["marketplace.dispute"].create(
+            {"buyer_id": self.buyer.id, "seller_id": self.seller.id, "dispute_type": "other"}
+        )
+        rows = self.env["marketplace.seller.performance.report"].search(
+            [("seller_id", "=", self.seller.id)], order="month"
+        )
+        by_month = {r.month: r for r in rows}
+        self.assertEqual(by_month[date(2026, 1, 1)].amount, 50.0)
+        self.assertEqual(by_month[date(2026, 1, 1)].order_count, 1)
+        self.assertEqual(by_month[date(2026, 2, 1)].amount, 50.0)
+        self.assertEqual(sum(rows.mapped("dispute_count")), 1)
+
+    def test_buyer_conversion(self):
+        prospect = self.Partner.create({"name": "Never Bought", "is_buyer": True})
+        rows = self.env["marketplace.buyer.conversion.report"].search(
+            [("partner_id", "in", (prospect | self.buyer).ids)]
+        )
+        self.assertEqual(len(rows), 2)
+        self.assertEqual(sorted(rows.mapped("converted_rate")), [0.0, 100.0])
+        [(rate,)] = self.env["marketplace.buyer.conversion.report"]._read_group(
+            [("partner_id", "in", (prospect | self.buyer).ids)], [], ["converted_rate:avg"]
+        )
+        self.assertEqual(rate, 50.0)
+
+    def test_ticket_resolution_time(self):
+        team = self.env["helpdesk.ticket.team"].create({"name": "Report Team"})
+        ticket = self.env["helpdesk.ticket"].create(
+            {"name": "Broken parcel", "description": "x", "team_id": team.id}
+        )
+        self.env.cr.execute(
+            "UPDATE helpdesk_ticket SET create_date = %s, closed_date = %s WHERE id = %s",
+            ("2026-03-01 08:00:00", "2026-03-02 14:00:00", ticket.id),
+        )
+        row = self.env["marketplace.ticket.report"].search([("ticket_id", "=", ticket.id)])
+        self.assertAlmostEqual(row.resolution_hours, 30.0)
+        self.assertTrue(row.is_closed)
+
+    def test_dashboard_pivots_use_report_fields(self):
+        import base64
+        import json
+
+        dashboard = self.env.ref("marketplace_crm.spreadsheet_dashboard_marketplace")
+        data = json.loads(base64.b64decode(dashboard.spreadsheet_binary_data))
+        self.assertEqual(len(data["pivots"]), 4)
+        for pivot in data["pivots"].values():
+            model = self.env[pivot["model"]]
+            for dim in pivot["rows"] + pivot["columns"]:
+                self.assertIn(dim["fieldName"], model._fields)
+            for measure in pivot["measures"]:
+                if measure["fieldName"] != "__count":
+                    self.assertIn(measure["fieldName"], model._fields)
