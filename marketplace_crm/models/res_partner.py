@@ -36,32 +36,25 @@ VERIFICATION_TRANSITIONS = {
 # The decisions only the marketplace team may take.
 STAFF_DECISIONS = {"validated", "rejected"}
 
-# Sales figures of the sellers %(ids)s from their confirmed order lines, written
-# only where they changed; returns the ids of the changed sellers.
+# Sales figures of the sellers among %(ids)s from their parts of confirmed
+# orders (marketplace.order.seller, read from its (seller, date) index alone),
+# written only where they changed; returns the ids of the changed sellers.
 _SELLER_FIGURES_UPDATE = """
-WITH lines AS (
-    SELECT pt.marketplace_seller_id AS seller_id,
-           so.id AS order_id,
-           so.date_order::date AS day,
-           sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS amount
-      FROM sale_order_line sol
-      JOIN sale_order so ON so.id = sol.order_id
-      JOIN product_product pp ON pp.id = sol.product_id
-      JOIN product_template pt ON pt.id = pp.product_tmpl_id
-     WHERE so.state = 'sale'
-       AND pt.marketplace_seller_id = ANY(%(ids)s)
-       AND so.date_order::date <= %(today)s
-), figures AS (
+WITH figures AS (
     SELECT seller_id,
-           COUNT(DISTINCT order_id) FILTER (WHERE day >= %(month)s) AS cm,
+           COUNT(*) FILTER (WHERE day >= %(month)s) AS cm,
            SUM(amount) FILTER (WHERE day >= %(month)s) AS am,
-           COUNT(DISTINCT order_id)
-               FILTER (WHERE day >= %(prev)s AND day < %(month)s) AS cp,
+           COUNT(*) FILTER (WHERE day >= %(prev)s AND day < %(month)s) AS cp,
            SUM(amount) FILTER (WHERE day >= %(prev)s AND day < %(month)s) AS ap,
-           COUNT(DISTINCT order_id) FILTER (WHERE day >= %(rolling)s) AS cr,
+           COUNT(*) FILTER (WHERE day >= %(rolling)s) AS cr,
            SUM(amount) FILTER (WHERE day >= %(rolling)s) AS ar,
            MAX(day) AS last_day
-      FROM lines
+      FROM (SELECT seller_id, date_order::date AS day, amount
+              FROM marketplace_order_seller
+             WHERE seller_id = ANY(%(ids)s)
+               AND state = 'sale'
+               AND line_count > 0
+               AND date_order::date <= %(today)s) parts
   GROUP BY seller_id
 ), new AS (
     SELECT s.id,
@@ -69,8 +62,9 @@ WITH lines AS (
            COALESCE(f.cp, 0) AS cp, ROUND(COALESCE(f.ap, 0), 2) AS ap,
            COALESCE(f.cr, 0) AS cr, ROUND(COALESCE(f.ar, 0), 2) AS ar,
            f.last_day
-      FROM unnest(%(ids)s) AS s(id)
+      FROM res_partner s
  LEFT JOIN figures f ON f.seller_id = s.id
+     WHERE s.id = ANY(%(ids)s) AND s.is_seller
 )
 UPDATE res_partner p
    SET seller_sale_count_month = new.cm,
@@ -88,6 +82,62 @@ UPDATE res_partner p
        IS DISTINCT FROM (new.cm, new.am, new.cp, new.ap, new.cr, new.ar, new.last_day)
 RETURNING p.id
 """
+
+# The segments of the partners %(ids)s, set-based, for the scheduled refresh:
+# the same rules as _get_seller_segment and _compute_buyer_segment (a test
+# checks both agree); written only where they changed.
+_SEGMENTS_UPDATE = """
+WITH new AS (
+    SELECT p.id,
+           CASE
+               WHEN p.is_seller IS NOT TRUE THEN NULL
+               WHEN p.verification_state = 'rejected' THEN 'rejected'
+               WHEN p.seller_suspended THEN 'suspended'
+               WHEN p.verification_state = 'draft' THEN 'new'
+               WHEN p.verification_state = 'pending' THEN 'pending'
+               WHEN (%(top_amount)s > 0
+                     AND p.seller_sale_amount_30d >= %(top_amount)s)
+                 OR (%(top_count)s > 0 AND p.seller_sale_count_30d >= %(top_count)s)
+                   THEN 'high_performer'
+               WHEN %(today)s - COALESCE(p.seller_last_sale_date,
+                                         p.verification_date::date,
+                                         p.seller_registration_date)
+                    >= %(inactive_days)s
+                   THEN 'inactive'
+               ELSE 'active'
+           END AS seller_segment,
+           CASE
+               WHEN p.is_buyer IS NOT TRUE THEN NULL
+               WHEN p.buyer_last_order_date IS NULL THEN 'prospect'
+               WHEN %(today)s - p.buyer_last_order_date <= %(active_days)s
+                   THEN 'active'
+               ELSE 'inactive'
+           END AS buyer_segment
+      FROM res_partner p
+     WHERE p.id = ANY(%(ids)s)
+)
+UPDATE res_partner p
+   SET seller_segment = new.seller_segment, buyer_segment = new.buyer_segment
+  FROM new
+ WHERE p.id = new.id
+   AND (p.seller_segment, p.buyer_segment)
+       IS DISTINCT FROM (new.seller_segment, new.buyer_segment)
+RETURNING p.id
+"""
+
+# What the segments are computed from.
+SEGMENT_INPUTS = [
+    "is_seller",
+    "is_buyer",
+    "verification_state",
+    "seller_suspended",
+    "seller_sale_amount_30d",
+    "seller_sale_count_30d",
+    "seller_last_sale_date",
+    "verification_date",
+    "seller_registration_date",
+    "buyer_last_order_date",
+]
 
 
 class ResPartner(models.Model):
@@ -742,25 +792,24 @@ class ResPartner(models.Model):
     )
 
     def _refresh_seller_sales_figures(self):
-        """Recompute the sales figures of these sellers from the confirmed
-        order lines of their products: two queries whatever their number of
-        orders, and only the rows whose figures changed are written.
+        """Recompute the sales figures of the sellers among these partners
+        from their parts of confirmed orders: one query whatever their number
+        of orders, and only the rows whose figures changed are written.
 
-        A sale is a confirmed order holding the seller's products; its value is
-        the untaxed subtotal of those lines converted to the company currency
-        at the order's rate (``sale.order.currency_rate``, taken at the order
-        date). Returns the sellers whose figures changed.
+        A sale is a confirmed order holding the seller's products; its value
+        is the untaxed subtotal of those lines converted to the company
+        currency at the order's rate (``sale.order.currency_rate``, taken at
+        the order date), kept on the order part (``marketplace.order.seller``).
+        Returns the sellers whose figures changed.
         """
         if not self:
             return self
         today = fields.Date.context_today(self)
         month_start = today.replace(day=1)
-        self.env["sale.order"].flush_model(["state", "date_order", "currency_rate"])
-        self.env["sale.order.line"].flush_model(
-            ["order_id", "product_id", "price_subtotal"]
+        self.env["marketplace.order.seller"].flush_model(
+            ["seller_id", "date_order", "state", "amount", "line_count"]
         )
-        self.env["product.product"].flush_model(["product_tmpl_id"])
-        self.env["product.template"].flush_model(["marketplace_seller_id"])
+        self.flush_model(["is_seller", *self.SELLER_FIGURES])
         self.env.cr.execute(
             SQL(
                 _SELLER_FIGURES_UPDATE,
@@ -802,8 +851,39 @@ class ResPartner(models.Model):
 
     def _refresh_marketplace_figures(self):
         """Refresh the sales figures and the segments of these partners, with
-        a constant number of queries."""
-        self.filtered("is_seller")._refresh_seller_sales_figures()
-        for fname in ("seller_segment", "buyer_segment"):
-            self.env.add_to_compute(self._fields[fname], self)
-        self.flush_recordset(["seller_segment", "buyer_segment"])
+        a constant number of queries and no per-partner Python."""
+        self._refresh_seller_sales_figures()
+        return self._refresh_marketplace_segments()
+
+    def _refresh_marketplace_segments(self):
+        """Set the seller and buyer segments of these partners in one query,
+        with the rules of the segment computes; returns the changed partners.
+
+        The computes keep a segment right when a partner changes; this
+        set-based twin serves the scheduled refresh, where the segments move
+        because time passes or a threshold changed, for every partner at once.
+        """
+        if not self:
+            return self
+        segment_fields = ["seller_segment", "buyer_segment"]
+        for fname in segment_fields:
+            # The query below computes them: no per-record compute pending.
+            self.env.remove_to_compute(self._fields[fname], self)
+        self.flush_model([*SEGMENT_INPUTS, *segment_fields])
+        today = fields.Date.context_today(self)
+        self.env.cr.execute(
+            SQL(
+                _SEGMENTS_UPDATE,
+                ids=list(self.ids),
+                today=today,
+                top_amount=get_param(self.env, "high_performer_amount"),
+                top_count=get_param(self.env, "high_performer_count"),
+                inactive_days=get_param(self.env, "seller_inactive_days"),
+                active_days=get_param(self.env, "buyer_active_days"),
+            )
+        )
+        changed = self.browse(row[0] for row in self.env.cr.fetchall())
+        self.invalidate_recordset(segment_fields)
+        if changed:
+            changed.modified(segment_fields)
+        return changed

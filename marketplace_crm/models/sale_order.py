@@ -27,16 +27,19 @@ class SaleOrder(models.Model):
         if moves_figures:
             # Confirmation, cancellation and back-dating all move the figures
             # of the buyer and of the sellers of the order, and only theirs.
+            self._create_marketplace_parts()
             buyers._refresh_marketplace_buyer_dates()
             (sellers | self._marketplace_sellers())._refresh_seller_sales_figures()
         return res
 
-    def _action_confirm(self):
-        res = super()._action_confirm()
-        # sudo: a portal buyer paying online confirms the order; the per-seller
-        # parts of their own order are created for them.
-        self.env["marketplace.order.seller"].sudo()._create_for_orders(self)
-        return res
+    def _create_marketplace_parts(self):
+        """The part of each seller in these orders once confirmed: it carries
+        the seller's sales figures and the buyer's rating of the seller."""
+        confirmed = self.filtered(lambda order: order.state == "sale")
+        if confirmed:
+            # sudo: a portal buyer paying online confirms the order; the
+            # per-seller parts of their own order are created for them.
+            self.env["marketplace.order.seller"].sudo()._create_for_orders(confirmed)
 
     def _marketplace_sellers(self):
         return self.order_line.product_id.product_tmpl_id.marketplace_seller_id

@@ -17,6 +17,7 @@ class SaleOrderLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
+        lines.order_id._create_marketplace_parts()
         lines._refresh_confirmed_sellers()
         return lines
 
@@ -25,6 +26,8 @@ class SaleOrderLine(models.Model):
             return super().write(vals)
         sellers = self._confirmed_sellers()
         res = super().write(vals)
+        if {"product_id", "order_id"} & set(vals):
+            self.order_id._create_marketplace_parts()
         (sellers | self._confirmed_sellers())._refresh_seller_sales_figures()
         return res
 

@@ -3,9 +3,9 @@ from odoo.tools import SQL
 
 
 class MarketplaceSellerPerformanceReport(models.Model):
-    """One row per seller and month: sales, ratings received and disputes
-    opened that month. Averages over several months are averages of the
-    monthly figures."""
+    """One row per seller and month: sales (from the sellers' parts of
+    confirmed orders), ratings received and disputes opened that month.
+    Averages over several months are averages of the monthly figures."""
 
     _name = "marketplace.seller.performance.report"
     _description = "Marketplace Seller Performance"
@@ -31,16 +31,12 @@ class MarketplaceSellerPerformanceReport(models.Model):
         return SQL(
             """
             WITH sales AS (
-        SELECT pt.marketplace_seller_id AS seller_id,
-               date_trunc('month', so.date_order)::date AS month,
-               COUNT(DISTINCT so.id) AS order_count,
-               SUM(sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1.0))
-                   AS amount
-          FROM sale_order_line sol
-          JOIN sale_order so ON so.id = sol.order_id
-          JOIN product_product pp ON pp.id = sol.product_id
-          JOIN product_template pt ON pt.id = pp.product_tmpl_id
-         WHERE so.state = 'sale' AND pt.marketplace_seller_id IS NOT NULL
+        SELECT seller_id,
+               date_trunc('month', date_order)::date AS month,
+               COUNT(*) AS order_count,
+               SUM(amount) AS amount
+          FROM marketplace_order_seller
+         WHERE state = 'sale' AND line_count > 0
               GROUP BY 1, 2
             ), ratings AS (
         SELECT rated_partner_id AS seller_id,

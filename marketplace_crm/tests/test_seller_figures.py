@@ -111,3 +111,27 @@ class TestSellerFigures(MarketplaceCase):
             counts.append(self.cr.sql_log_count - start)
         self.assertEqual(counts[0], counts[1], counts)
         self.assertEqual(busy.seller_sale_count_30d, 31)
+
+    def test_lines_changed_after_confirmation_move_the_sellers(self):
+        """A line of a new seller added to a confirmed order makes a sale for
+        that seller, with its own order part."""
+        with freeze_time("2026-05-20 10:00:00"):
+            order = self._create_order(self.buyer, [(self.bowl, 1, 50.0)])
+            self.assertEqual(self.other.seller_sale_count_month, 0)
+            order.write(
+                {
+                    "order_line": [
+                        (0, 0, {"product_id": self.plate.id, "price_unit": 30.0})
+                    ]
+                }
+            )
+            self.assertEqual(self.other.seller_sale_count_month, 1)
+            self.assertEqual(self.other.seller_sale_amount_month, 30.0)
+            self.assertEqual(
+                order.marketplace_order_seller_ids.seller_id, self.seller | self.other
+            )
+            self.assertEqual(self.seller.seller_sale_count_month, 1)
+            # Cancelling takes both back.
+            order._action_cancel()
+            self.assertEqual(self.other.seller_sale_count_month, 0)
+            self.assertEqual(self.seller.seller_sale_count_month, 0)

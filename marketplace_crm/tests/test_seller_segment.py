@@ -116,3 +116,50 @@ class TestSellerSegment(MarketplaceCase):
                 self.Partner._cron_refresh_marketplace_segments(batch_size=2)
                 seller.invalidate_recordset()
                 self.assertEqual(seller.seller_segment, "inactive")
+
+    def test_scheduled_refresh_agrees_with_the_segment_computes(self):
+        """The refresh sets the segments in one query; on partners of every
+        kind, it stores what the segment computes give."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "marketplace_crm.high_performer_count", 2
+        )
+        with freeze_time("2026-01-05 09:00:00"):
+            old = self._create_validated_seller("Old Sale Seller")
+            old_product = self._create_product(old, "Old cup", 10)
+            self._create_order(self.buyer, [(old_product, 1, 10.0)])
+        with freeze_time("2026-03-20 09:00:00"):
+            busy = self._create_validated_seller("Two Sales Seller")
+            busy_product = self._create_product(busy, "Busy cup", 10)
+            for __ in range(2):
+                self._create_order(self.buyer, [(busy_product, 1, 10.0)])
+            recent = self._create_validated_seller("Recent Seller")
+            suspended = self._create_validated_seller("Suspended Seller")
+            suspended.action_suspend_seller()
+            rejected = self._create_seller("Rejected Seller")
+            rejected.action_submit_verification()
+            rejected.with_user(self.staff).action_reject_seller("Blurry scan")
+            pending = self._create_seller("Pending Seller")
+            pending.action_submit_verification()
+            new = self._create_seller("New Seller", complete=False)
+            prospect = self.Partner.create({"name": "Prospect", "is_buyer": True})
+            both = self._create_validated_seller("Seller Buyer", is_buyer=True)
+            plain = self.Partner.create({"name": "Plain contact"})
+        partners = (old | busy | recent | suspended | rejected | pending | new) | (
+            self.buyer | prospect | both | plain
+        )
+        with freeze_time("2026-04-02 09:00:00"):
+            partners._refresh_marketplace_figures()
+            self.env.flush_all()
+            stored = {p.id: (p.seller_segment, p.buyer_segment) for p in partners}
+            partners._compute_seller_segment()
+            partners._compute_buyer_segment()
+            computed = {p.id: (p.seller_segment, p.buyer_segment) for p in partners}
+        self.assertEqual(stored, computed)
+        self.assertEqual(
+            [stored[p.id][0] for p in (old, busy, suspended, rejected, pending, new)],
+            ["inactive", "high_performer", "suspended", "rejected", "pending", "new"],
+        )
+        self.assertEqual(stored[recent.id][0], "active")
+        self.assertEqual(stored[self.buyer.id], (False, "active"))
+        self.assertEqual(stored[prospect.id], (False, "prospect"))
+        self.assertEqual(stored[plain.id], (False, False))
