@@ -1,0 +1,303 @@
+"""Measure marketplace_crm on a generated marketplace (see bench/generate.sql).
+
+Run through bench/run.sh. Prints a Markdown table of SQL query counts and
+timings, the ORM path side by side with a hand-written SQL baseline, and
+writes it to bench/results/.
+"""
+
+import argparse
+import contextlib
+import datetime
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import odoo
+from odoo import api
+from odoo.modules.registry import Registry
+from odoo.tools import config
+
+BASELINE_FIGURES = """
+SELECT pt.marketplace_seller_id,
+       COUNT(DISTINCT so.id) FILTER (WHERE so.date_order::date >= %(month)s),
+       ROUND(COALESCE(SUM(sol.price_subtotal / so.currency_rate)
+             FILTER (WHERE so.date_order::date >= %(month)s), 0), 2),
+       COUNT(DISTINCT so.id)
+             FILTER (WHERE so.date_order::date >= %(prev)s AND so.date_order::date < %(month)s),
+       ROUND(COALESCE(SUM(sol.price_subtotal / so.currency_rate)
+             FILTER (WHERE so.date_order::date >= %(prev)s
+                       AND so.date_order::date < %(month)s), 0), 2),
+       COUNT(DISTINCT so.id) FILTER (WHERE so.date_order::date >= %(rolling)s),
+       ROUND(COALESCE(SUM(sol.price_subtotal / so.currency_rate)
+             FILTER (WHERE so.date_order::date >= %(rolling)s), 0), 2),
+       MAX(so.date_order::date)
+  FROM sale_order_line sol
+  JOIN sale_order so ON so.id = sol.order_id
+  JOIN product_product pp ON pp.id = sol.product_id
+  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+ WHERE so.state = 'sale' AND pt.marketplace_seller_id IS NOT NULL
+   AND so.date_order::date <= %(today)s
+ GROUP BY pt.marketplace_seller_id
+"""
+
+BASELINE_REVENUE_BY_CATEGORY = """
+SELECT date_trunc('month', so.date_order)::date, pt.categ_id,
+       SUM(sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1.0))
+  FROM sale_order_line sol
+  JOIN sale_order so ON so.id = sol.order_id
+  JOIN product_product pp ON pp.id = sol.product_id
+  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+ WHERE so.state = 'sale' AND pt.marketplace_seller_id IS NOT NULL
+ GROUP BY 1, 2
+"""
+
+BASELINE_SELLER_PERFORMANCE = """
+SELECT date_trunc('month', so.date_order)::date, p.seller_segment,
+       SUM(sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1.0)),
+       COUNT(DISTINCT so.id)
+  FROM sale_order_line sol
+  JOIN sale_order so ON so.id = sol.order_id
+  JOIN product_product pp ON pp.id = sol.product_id
+  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+  JOIN res_partner p ON p.id = pt.marketplace_seller_id
+ WHERE so.state = 'sale'
+ GROUP BY 1, 2
+"""
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@contextlib.contextmanager
+def measure(cr):
+    """Yield a dict filled with the queries and seconds spent in the block."""
+    result = {}
+    queries, start = cr.sql_log_count, time.perf_counter()
+    yield result
+    result["seconds"] = time.perf_counter() - start
+    result["queries"] = cr.sql_log_count - queries
+
+
+def window_params(today):
+    month = today.replace(day=1)
+    return {
+        "today": today,
+        "month": month,
+        "prev": (month - datetime.timedelta(days=1)).replace(day=1),
+        "rolling": today - datetime.timedelta(days=29),
+    }
+
+
+def full_refresh(env, rows):
+    """The scheduled job, as a cron worker runs it, with per-batch figures."""
+    cron_model = type(env["ir.cron"])
+    original = cron_model._commit_progress
+    batches = []
+    state = {"queries": env.cr.sql_log_count, "time": time.perf_counter()}
+
+    def _commit_progress(self, processed=0, *, remaining=None, deactivate=False):
+        res = original(self, processed, remaining=remaining, deactivate=deactivate)
+        if processed:
+            batches.append(
+                (env.cr.sql_log_count - state["queries"], time.perf_counter() - state["time"])
+            )
+        state.update(queries=env.cr.sql_log_count, time=time.perf_counter())
+        return res
+
+    cron_model._commit_progress = _commit_progress
+    try:
+        with measure(env.cr) as m:
+            env["res.partner"]._cron_refresh_marketplace_segments()
+    finally:
+        cron_model._commit_progress = original
+    m["batches"] = batches
+    rows.append(m)
+    return m
+
+
+def stored_figures(env):
+    env.cr.execute(
+        """SELECT id, seller_sale_count_month, seller_sale_amount_month,
+                  seller_sale_count_prev_month, seller_sale_amount_prev_month,
+                  seller_sale_count_30d, seller_sale_amount_30d, seller_last_sale_date
+             FROM res_partner WHERE is_seller"""
+    )
+    return {
+        row[0]: tuple(float(v) if isinstance(v, (int, float)) or hasattr(v, "as_tuple") else v
+                      for v in row[1:])
+        for row in env.cr.fetchall()
+    }
+
+
+def baseline_figures(env, params):
+    env.cr.execute(BASELINE_FIGURES, params)
+    return {
+        row[0]: tuple(float(v) if v is not None and not isinstance(v, datetime.date) else v
+                      for v in row[1:])
+        for row in env.cr.fetchall()
+    }
+
+
+def compare(stored, baseline):
+    empty = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, None)
+    mismatches = [
+        sid for sid, figures in stored.items() if baseline.get(sid, empty) != figures
+    ]
+    return mismatches
+
+
+def confirm_one(env, seller_name):
+    """Queries to confirm a one-line order of a seller's product, and the part
+    spent on updating that seller."""
+    Partner = env["res.partner"]
+    seller = Partner.search([("name", "=", seller_name)], limit=1)
+    product = env["product.product"].search(
+        [("product_tmpl_id.marketplace_seller_id", "=", seller.id)], limit=1
+    )
+    buyer = Partner.search([("is_buyer", "=", True)], limit=1)
+    order = env["sale.order"].create(
+        {
+            "partner_id": buyer.id,
+            "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+        }
+    )
+    env.flush_all()
+    env.invalidate_all()
+    with measure(env.cr) as confirm:
+        order.action_confirm()
+        env.flush_all()
+    env.invalidate_all()
+    with measure(env.cr) as update:
+        seller._refresh_seller_sales_figures()
+        env.flush_all()
+    orders = seller.seller_sale_count_30d
+    env.cr.rollback()
+    return confirm, update, orders
+
+
+def read_group(env, model, groupby, aggregates):
+    env.invalidate_all()
+    with measure(env.cr) as m:
+        groups = env[model]._read_group([], groupby, aggregates)
+    m["groups"] = len(groups)
+    return m
+
+
+def sql(env, query, params=None):
+    with measure(env.cr) as m:
+        env.cr.execute(query, params)
+        m["groups"] = len(env.cr.fetchall())
+    return m
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--addons-path", required=True)
+    parser.add_argument("--db-host", default="127.0.0.1")
+    parser.add_argument("--db-port", default="5432")
+    parser.add_argument("--db-user", required=True)
+    parser.add_argument("--output", required=True)
+    args = parser.parse_args()
+    config.parse_config(
+        [
+            "--addons-path", args.addons_path,
+            "--db_host", args.db_host, "--db_port", args.db_port,
+            "--db_user", args.db_user, "--log-level", "warn",
+        ]
+    )
+    registry = Registry(args.database)
+    lines = []
+
+    def out(text=""):
+        print(text)
+        lines.append(text)
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        today = datetime.date.today()
+        params = window_params(today)
+        cr.execute("SELECT count(*) FILTER (WHERE is_seller), count(*) FILTER (WHERE is_buyer) FROM res_partner")
+        sellers, buyers = cr.fetchone()
+        cr.execute("SELECT count(*) FROM sale_order_line")
+        (order_lines,) = cr.fetchone()
+        cr.execute("SELECT count(*) FROM sale_order WHERE state = 'sale'")
+        (orders,) = cr.fetchone()
+        out(f"# marketplace_crm benchmark, {datetime.datetime.now():%Y-%m-%d %H:%M}")
+        out()
+        out(f"Data: {sellers:,} sellers, {buyers:,} buyers, {orders:,} confirmed orders, "
+            f"{order_lines:,} order lines.")
+        out()
+
+        # 1. Full refresh vs the hand-written query (warm the cache first).
+        baseline_figures(env, params)
+        with measure(cr) as base:
+            baseline = baseline_figures(env, params)
+        rows = []
+        refresh = full_refresh(env, rows)
+        stored = stored_figures(env)
+        mismatches = compare(stored, baseline)
+        per_batch = [q for q, __ in refresh["batches"]]
+        out("## Full refresh of every seller's figures and segments")
+        out()
+        out("| | SQL queries | seconds |")
+        out("|---|---:|---:|")
+        out(f"| hand-written SQL (figures of every seller) | {base['queries']} | {base['seconds']:.2f} |")
+        out(f"| scheduled job (figures + seller and buyer segments, stored) | {refresh['queries']} "
+            f"| {refresh['seconds']:.2f} |")
+        out()
+        ratio = refresh["seconds"] / base["seconds"] if base["seconds"] else float("inf")
+        out(f"- ratio job / SQL: **{ratio:.2f}×** (limit 3×)")
+        out(f"- batches: {len(per_batch)}; queries per batch: min {min(per_batch, default=0)}, "
+            f"median {statistics.median(per_batch) if per_batch else 0}, max {max(per_batch, default=0)}")
+        out(f"- peak memory of the process: {peak_rss_mb():.0f} MB (limit 1 GB)")
+        out(f"- stored figures equal to the SQL baseline for {len(stored) - len(mismatches):,} "
+            f"of {len(stored):,} sellers")
+        out()
+
+        # 2. Confirming one order.
+        out("## Confirming one order")
+        out()
+        out("| seller | orders in 30 days after | queries to confirm | queries to update the seller | seconds (update) |")
+        out("|---|---:|---:|---:|---:|")
+        confirm_one(env, "Bench Seller 1")  # warm the caches (sequences, parameters)
+        for name in ("Bench Special 10", "Bench Special 10000"):
+            confirm, update, count = confirm_one(env, name)
+            cr.execute("SELECT count(*) FROM sale_order_line sol JOIN product_product pp ON pp.id = sol.product_id "
+                       "JOIN product_template pt ON pt.id = pp.product_tmpl_id JOIN res_partner p "
+                       "ON p.id = pt.marketplace_seller_id WHERE p.name = %s", [name])
+            (history,) = cr.fetchone()
+            out(f"| {name} ({history:,} order lines) | {count} | {confirm['queries']} | {update['queries']} "
+                f"| {update['seconds']:.3f} |")
+        out()
+
+        # 3. Reports.
+        out("## Reports (`_read_group` over every confirmed line)")
+        out()
+        out("| report | groups | SQL queries | seconds | hand-written SQL seconds |")
+        out("|---|---:|---:|---:|---:|")
+        read_group(env, "marketplace.sales.report", ["date:month", "categ_id"], ["amount:sum"])
+        rev = read_group(env, "marketplace.sales.report", ["date:month", "categ_id"], ["amount:sum"])
+        rev_sql = sql(env, BASELINE_REVENUE_BY_CATEGORY)
+        out(f"| monthly revenue by product category | {rev['groups']} | {rev['queries']} "
+            f"| {rev['seconds']:.2f} | {rev_sql['seconds']:.2f} |")
+        perf = read_group(
+            env, "marketplace.seller.performance.report",
+            ["month:month", "seller_segment"], ["amount:sum", "order_count:sum"],
+        )
+        perf_sql = sql(env, BASELINE_SELLER_PERFORMANCE)
+        out(f"| seller performance by month and segment | {perf['groups']} | {perf['queries']} "
+            f"| {perf['seconds']:.2f} | {perf_sql['seconds']:.2f} |")
+        out()
+        cr.rollback()
+
+    Path(args.output).write_text("\n".join(lines) + "\n")
+    failed = ratio > 3 or mismatches or len(set(per_batch[:-1])) > 1
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

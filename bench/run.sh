@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Benchmark marketplace_crm on a generated marketplace: 100,000 sellers,
+# 200,000 buyers and 1,000,000 confirmed order lines over 24 months by default.
+#   BENCH_SCALE=0.01 bash bench/run.sh   # a quick run on 1 % of the data
+#   BENCH_REUSE=1 bash bench/run.sh      # measure again on the existing database
+# The figures land in bench/results/<date>.md (see bench/README.md).
+set -euo pipefail
+. "$(dirname "$0")/../scripts/env.sh"
+
+BENCH_DB="${BENCH_DB:-marketplace_bench}"
+SCALE="${BENCH_SCALE:-1}"
+scaled() { "$PYTHON" -c "print(max(1, int($1 * $SCALE)))"; }
+SELLERS="$(scaled 100000)"
+BUYERS="$(scaled 200000)"
+LINES="$(scaled 1000000)"
+MONTHS="${BENCH_MONTHS:-24}"
+PSQL=(psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -q -X)
+
+if [ "${BENCH_REUSE:-0}" != 1 ]; then
+    echo "Creating $BENCH_DB: marketplace_crm without demo data"
+    dropdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" --if-exists --force "$BENCH_DB"
+    odoo_cmd -d "$BENCH_DB" -i marketplace_crm --stop-after-init --log-level=warn \
+        --max-cron-threads=0 > /dev/null
+    CURRENCY="$("${PSQL[@]}" -d "$BENCH_DB" -Atc \
+        "SELECT res_id FROM ir_model_data WHERE module = 'base' AND name = 'EUR'")"
+    echo "Generating $SELLERS sellers, $BUYERS buyers, $LINES order lines over $MONTHS months"
+    start=$(date +%s)
+    "${PSQL[@]}" -d "$BENCH_DB" -v sellers="$SELLERS" -v buyers="$BUYERS" -v lines="$LINES" \
+        -v months="$MONTHS" -v currency="$CURRENCY" -f "$ROOT/bench/generate.sql"
+    echo "Generated in $(( $(date +%s) - start )) s"
+fi
+
+mkdir -p "$ROOT/bench/results"
+OUT="$ROOT/bench/results/$(date +%Y%m%d-%H%M%S).md"
+"$PYTHON" "$ROOT/bench/measure.py" --database "$BENCH_DB" --addons-path "$(odoo_addons_path)" \
+    --db-host "$PGHOST" --db-port "$PGPORT" --db-user "$PGUSER" --output "$OUT"
+echo "Written to $OUT"
