@@ -102,7 +102,10 @@ def full_refresh(env, rows):
         res = original(self, processed, remaining=remaining, deactivate=deactivate)
         if processed:
             batches.append(
-                (env.cr.sql_log_count - state["queries"], time.perf_counter() - state["time"])
+                (
+                    env.cr.sql_log_count - state["queries"],
+                    time.perf_counter() - state["time"],
+                )
             )
         state.update(queries=env.cr.sql_log_count, time=time.perf_counter())
         return res
@@ -126,8 +129,10 @@ def stored_figures(env):
              FROM res_partner WHERE is_seller"""
     )
     return {
-        row[0]: tuple(float(v) if isinstance(v, (int, float)) or hasattr(v, "as_tuple") else v
-                      for v in row[1:])
+        row[0]: tuple(
+            float(v) if isinstance(v, (int, float)) or hasattr(v, "as_tuple") else v
+            for v in row[1:]
+        )
         for row in env.cr.fetchall()
     }
 
@@ -135,8 +140,10 @@ def stored_figures(env):
 def baseline_figures(env, params):
     env.cr.execute(BASELINE_FIGURES, params)
     return {
-        row[0]: tuple(float(v) if v is not None and not isinstance(v, datetime.date) else v
-                      for v in row[1:])
+        row[0]: tuple(
+            float(v) if v is not None and not isinstance(v, datetime.date) else v
+            for v in row[1:]
+        )
         for row in env.cr.fetchall()
     }
 
@@ -204,9 +211,16 @@ def main():
     args = parser.parse_args()
     config.parse_config(
         [
-            "--addons-path", args.addons_path,
-            "--db_host", args.db_host, "--db_port", args.db_port,
-            "--db_user", args.db_user, "--log-level", "warn",
+            "--addons-path",
+            args.addons_path,
+            "--db_host",
+            args.db_host,
+            "--db_port",
+            args.db_port,
+            "--db_user",
+            args.db_user,
+            "--log-level",
+            "warn",
         ]
     )
     registry = Registry(args.database)
@@ -220,7 +234,9 @@ def main():
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         today = datetime.date.today()
         params = window_params(today)
-        cr.execute("SELECT count(*) FILTER (WHERE is_seller), count(*) FILTER (WHERE is_buyer) FROM res_partner")
+        cr.execute(
+            "SELECT count(*) FILTER (WHERE is_seller), count(*) FILTER (WHERE is_buyer) FROM res_partner"
+        )
         sellers, buyers = cr.fetchone()
         cr.execute("SELECT count(*) FROM sale_order_line")
         (order_lines,) = cr.fetchone()
@@ -228,8 +244,10 @@ def main():
         (orders,) = cr.fetchone()
         out(f"# marketplace_crm benchmark, {datetime.datetime.now():%Y-%m-%d %H:%M}")
         out()
-        out(f"Data: {sellers:,} sellers, {buyers:,} buyers, {orders:,} confirmed orders, "
-            f"{order_lines:,} order lines.")
+        out(
+            f"Data: {sellers:,} sellers, {buyers:,} buyers, {orders:,} confirmed orders, "
+            f"{order_lines:,} order lines."
+        )
         out()
 
         # 1. Full refresh vs the hand-written query (warm the cache first).
@@ -245,33 +263,50 @@ def main():
         out()
         out("| | SQL queries | seconds |")
         out("|---|---:|---:|")
-        out(f"| hand-written SQL (figures of every seller) | {base['queries']} | {base['seconds']:.2f} |")
-        out(f"| scheduled job (figures + seller and buyer segments, stored) | {refresh['queries']} "
-            f"| {refresh['seconds']:.2f} |")
+        out(
+            f"| hand-written SQL (figures of every seller) | {base['queries']} | {base['seconds']:.2f} |"
+        )
+        out(
+            f"| scheduled job (figures + seller and buyer segments, stored) | {refresh['queries']} "
+            f"| {refresh['seconds']:.2f} |"
+        )
         out()
-        ratio = refresh["seconds"] / base["seconds"] if base["seconds"] else float("inf")
+        ratio = (
+            refresh["seconds"] / base["seconds"] if base["seconds"] else float("inf")
+        )
         out(f"- ratio job / SQL: **{ratio:.2f}×** (limit 3×)")
-        out(f"- batches: {len(per_batch)}; queries per batch: min {min(per_batch, default=0)}, "
-            f"median {statistics.median(per_batch) if per_batch else 0}, max {max(per_batch, default=0)}")
+        out(
+            f"- batches: {len(per_batch)}; queries per batch: min {min(per_batch, default=0)}, "
+            f"median {statistics.median(per_batch) if per_batch else 0}, max {max(per_batch, default=0)}"
+        )
         out(f"- peak memory of the process: {peak_rss_mb():.0f} MB (limit 1 GB)")
-        out(f"- stored figures equal to the SQL baseline for {len(stored) - len(mismatches):,} "
-            f"of {len(stored):,} sellers")
+        out(
+            f"- stored figures equal to the SQL baseline for {len(stored) - len(mismatches):,} "
+            f"of {len(stored):,} sellers"
+        )
         out()
 
         # 2. Confirming one order.
         out("## Confirming one order")
         out()
-        out("| seller | orders in 30 days after | queries to confirm | queries to update the seller | seconds (update) |")
+        out(
+            "| seller | orders in 30 days after | queries to confirm | queries to update the seller | seconds (update) |"
+        )
         out("|---|---:|---:|---:|---:|")
         confirm_one(env, "Bench Seller 1")  # warm the caches (sequences, parameters)
         for name in ("Bench Special 10", "Bench Special 10000"):
             confirm, update, count = confirm_one(env, name)
-            cr.execute("SELECT count(*) FROM sale_order_line sol JOIN product_product pp ON pp.id = sol.product_id "
-                       "JOIN product_template pt ON pt.id = pp.product_tmpl_id JOIN res_partner p "
-                       "ON p.id = pt.marketplace_seller_id WHERE p.name = %s", [name])
+            cr.execute(
+                "SELECT count(*) FROM sale_order_line sol JOIN product_product pp ON pp.id = sol.product_id "
+                "JOIN product_template pt ON pt.id = pp.product_tmpl_id JOIN res_partner p "
+                "ON p.id = pt.marketplace_seller_id WHERE p.name = %s",
+                [name],
+            )
             (history,) = cr.fetchone()
-            out(f"| {name} ({history:,} order lines) | {count} | {confirm['queries']} | {update['queries']} "
-                f"| {update['seconds']:.3f} |")
+            out(
+                f"| {name} ({history:,} order lines) | {count} | {confirm['queries']} | {update['queries']} "
+                f"| {update['seconds']:.3f} |"
+            )
         out()
 
         # 3. Reports.
@@ -279,18 +314,28 @@ def main():
         out()
         out("| report | groups | SQL queries | seconds | hand-written SQL seconds |")
         out("|---|---:|---:|---:|---:|")
-        read_group(env, "marketplace.sales.report", ["date:month", "categ_id"], ["amount:sum"])
-        rev = read_group(env, "marketplace.sales.report", ["date:month", "categ_id"], ["amount:sum"])
+        read_group(
+            env, "marketplace.sales.report", ["date:month", "categ_id"], ["amount:sum"]
+        )
+        rev = read_group(
+            env, "marketplace.sales.report", ["date:month", "categ_id"], ["amount:sum"]
+        )
         rev_sql = sql(env, BASELINE_REVENUE_BY_CATEGORY)
-        out(f"| monthly revenue by product category | {rev['groups']} | {rev['queries']} "
-            f"| {rev['seconds']:.2f} | {rev_sql['seconds']:.2f} |")
+        out(
+            f"| monthly revenue by product category | {rev['groups']} | {rev['queries']} "
+            f"| {rev['seconds']:.2f} | {rev_sql['seconds']:.2f} |"
+        )
         perf = read_group(
-            env, "marketplace.seller.performance.report",
-            ["month:month", "seller_segment"], ["amount:sum", "order_count:sum"],
+            env,
+            "marketplace.seller.performance.report",
+            ["month:month", "seller_segment"],
+            ["amount:sum", "order_count:sum"],
         )
         perf_sql = sql(env, BASELINE_SELLER_PERFORMANCE)
-        out(f"| seller performance by month and segment | {perf['groups']} | {perf['queries']} "
-            f"| {perf['seconds']:.2f} | {perf_sql['seconds']:.2f} |")
+        out(
+            f"| seller performance by month and segment | {perf['groups']} | {perf['queries']} "
+            f"| {perf['seconds']:.2f} | {perf_sql['seconds']:.2f} |"
+        )
         out()
         cr.rollback()
 

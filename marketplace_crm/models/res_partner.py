@@ -90,6 +90,110 @@ RETURNING p.id
 """
 
 
+# The full refresh (scheduled job): figures of every seller in one pass over
+# the order lines, kept in a temporary table for the job's session...
+_ALL_SELLER_FIGURES = """
+DROP TABLE IF EXISTS marketplace_seller_figures;
+CREATE TEMP TABLE marketplace_seller_figures ON COMMIT PRESERVE ROWS AS
+SELECT pt.marketplace_seller_id AS seller_id,
+       COUNT(DISTINCT so.id) FILTER (WHERE so.date_order::date >= %(month)s) AS cm,
+       SUM(sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1.0))
+           FILTER (WHERE so.date_order::date >= %(month)s) AS am,
+       COUNT(DISTINCT so.id) FILTER (WHERE so.date_order::date >= %(prev)s
+                                       AND so.date_order::date < %(month)s) AS cp,
+       SUM(sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1.0))
+           FILTER (WHERE so.date_order::date >= %(prev)s
+                     AND so.date_order::date < %(month)s) AS ap,
+       COUNT(DISTINCT so.id) FILTER (WHERE so.date_order::date >= %(rolling)s) AS cr,
+       SUM(sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1.0))
+           FILTER (WHERE so.date_order::date >= %(rolling)s) AS ar,
+       MAX(so.date_order::date) AS last_day
+  FROM sale_order_line sol
+  JOIN sale_order so ON so.id = sol.order_id
+  JOIN product_product pp ON pp.id = sol.product_id
+  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+ WHERE so.state = 'sale'
+   AND pt.marketplace_seller_id IS NOT NULL
+   AND so.date_order::date <= %(today)s
+ GROUP BY pt.marketplace_seller_id;
+CREATE UNIQUE INDEX ON marketplace_seller_figures (seller_id);
+ANALYZE marketplace_seller_figures;
+"""
+
+# ... then written with the segments, one range of partners per committed
+# batch. The two CASE expressions state the rules of _get_seller_segment and
+# _compute_buyer_segment in SQL (tests check both agree).
+_BATCH_FIGURES_AND_SEGMENTS = """
+WITH new AS (
+    SELECT p.id,
+           COALESCE(f.cm, 0) AS cm, ROUND(COALESCE(f.am, 0), 2) AS am,
+           COALESCE(f.cp, 0) AS cp, ROUND(COALESCE(f.ap, 0), 2) AS ap,
+           COALESCE(f.cr, 0) AS cr, ROUND(COALESCE(f.ar, 0), 2) AS ar,
+           f.last_day
+      FROM res_partner p
+ LEFT JOIN marketplace_seller_figures f ON f.seller_id = p.id
+     WHERE p.id BETWEEN %(lo)s AND %(hi)s
+       AND p.is_seller
+), seg AS (
+    SELECT p.id,
+           new.id IS NOT NULL AS seller,
+           new.cm, new.am, new.cp, new.ap, new.cr, new.ar, new.last_day,
+           CASE
+             WHEN NOT COALESCE(p.is_seller, FALSE) THEN NULL
+             WHEN p.verification_state = 'rejected' THEN 'rejected'
+             WHEN COALESCE(p.seller_suspended, FALSE) THEN 'suspended'
+             WHEN p.verification_state = 'draft' THEN 'new'
+             WHEN p.verification_state = 'pending' THEN 'pending'
+             WHEN (%(top_amount)s > 0 AND new.ar >= %(top_amount)s)
+               OR (%(top_count)s > 0 AND new.cr >= %(top_count)s) THEN 'high_performer'
+             WHEN %(today)s - COALESCE(new.last_day, p.verification_date::date,
+                                       p.seller_registration_date) >= %(inactive_days)s
+               THEN 'inactive'
+             ELSE 'active'
+           END AS seller_segment,
+           CASE
+             WHEN NOT COALESCE(p.is_buyer, FALSE) THEN NULL
+             WHEN p.buyer_last_order_date IS NULL THEN 'prospect'
+             WHEN %(today)s - p.buyer_last_order_date <= %(active_days)s THEN 'active'
+             ELSE 'inactive'
+           END AS buyer_segment
+      FROM res_partner p
+ LEFT JOIN new ON new.id = p.id
+     WHERE p.id BETWEEN %(lo)s AND %(hi)s
+       AND (p.is_seller OR p.is_buyer)
+)
+UPDATE res_partner p
+   SET seller_sale_count_month =
+           CASE WHEN seg.seller THEN seg.cm ELSE p.seller_sale_count_month END,
+       seller_sale_amount_month =
+           CASE WHEN seg.seller THEN seg.am ELSE p.seller_sale_amount_month END,
+       seller_sale_count_prev_month =
+           CASE WHEN seg.seller THEN seg.cp ELSE p.seller_sale_count_prev_month END,
+       seller_sale_amount_prev_month =
+           CASE WHEN seg.seller THEN seg.ap ELSE p.seller_sale_amount_prev_month END,
+       seller_sale_count_30d =
+           CASE WHEN seg.seller THEN seg.cr ELSE p.seller_sale_count_30d END,
+       seller_sale_amount_30d =
+           CASE WHEN seg.seller THEN seg.ar ELSE p.seller_sale_amount_30d END,
+       seller_last_sale_date =
+           CASE WHEN seg.seller THEN seg.last_day ELSE p.seller_last_sale_date END,
+       seller_segment = seg.seller_segment,
+       buyer_segment = seg.buyer_segment
+  FROM seg
+ WHERE p.id = seg.id
+   AND ((seg.seller
+         AND (p.seller_sale_count_month, p.seller_sale_amount_month,
+              p.seller_sale_count_prev_month, p.seller_sale_amount_prev_month,
+              p.seller_sale_count_30d, p.seller_sale_amount_30d,
+              p.seller_last_sale_date)
+             IS DISTINCT FROM
+             (seg.cm, seg.am, seg.cp, seg.ap, seg.cr, seg.ar, seg.last_day))
+        OR (p.seller_segment, p.buyer_segment)
+           IS DISTINCT FROM (seg.seller_segment, seg.buyer_segment))
+RETURNING p.id
+"""
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -214,6 +318,21 @@ class ResPartner(models.Model):
         help="Disputes per confirmed order, as seller and as buyer.",
     )
 
+    # --- support ----------------------------------------------------------------
+    marketplace_ticket_count = fields.Integer(
+        "Marketplace Tickets", compute="_compute_support_stats"
+    )
+    partner_contract_count = fields.Integer(
+        "Contracts", compute="_compute_support_stats"
+    )
+    sla_compliance_rate = fields.Float(
+        "SLA Compliance (%)",
+        compute="_compute_support_stats",
+        digits=(5, 1),
+        help="Share of the SLA targets of this partner's tickets met on time.",
+    )
+    has_sla_tickets = fields.Boolean(compute="_compute_support_stats")
+
     # --- segments ---------------------------------------------------------------
     seller_segment = fields.Selection(
         SELLER_SEGMENTS,
@@ -323,6 +442,52 @@ class ResPartner(models.Model):
                 if orders[partner.id]
                 else 0.0
             )
+
+    # ------------------------------------------------------------ support
+    def _compute_support_stats(self):
+        Ticket = self.env["helpdesk.ticket"]
+        tickets = dict.fromkeys(self.ids, 0)
+        for fname in ("buyer_id", "seller_id"):
+            for partner, count in Ticket._read_group(
+                [(fname, "in", self.ids)], [fname], ["__count"]
+            ):
+                tickets[partner.id] += count
+        contracts = dict(
+            self.env["marketplace.partner.contract"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        rates = Ticket._sla_compliance_rates("commercial_partner_id", self)
+        for partner in self:
+            partner.marketplace_ticket_count = tickets[partner.id]
+            partner.partner_contract_count = contracts.get(partner, 0)
+            partner.sla_compliance_rate = rates.get(partner.id, 100.0)
+            partner.has_sla_tickets = partner.id in rates
+
+    def action_view_marketplace_tickets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "helpdesk_mgmt.helpdesk_ticket_action"
+        )
+        action["domain"] = [
+            "|",
+            ("buyer_id", "=", self.id),
+            ("seller_id", "=", self.id),
+        ]
+        action["context"] = {
+            "default_seller_id" if self.is_seller else "default_buyer_id": self.id,
+            "default_partner_id": self.id,
+        }
+        return action
+
+    def action_view_partner_contracts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "marketplace_crm.action_marketplace_partner_contract"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
 
     def _profile_checklist(self):
         """Return the (label, is_done) pairs a seller profile needs."""
@@ -779,26 +944,49 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------------ segments
     @api.model
-    def _cron_refresh_marketplace_segments(self, batch_size=1000):
+    def _cron_refresh_marketplace_segments(self, batch_size=20000):
         """Refresh every seller's sales figures and every seller's and buyer's
-        segment.
+        segment, as time passes even when no record changes.
 
-        Figures and segments depend on today's date, so they drift as time
-        passes even when no record changes. Each batch costs a constant number
-        of queries and is committed; running it twice or concurrently only
-        writes the same values again.
+        Set-based: one pass over the order lines computes the figures of all
+        sellers, then each range of ``batch_size`` partners is written in one
+        UPDATE (only the rows that change) and committed. The query count per
+        batch is constant; running it twice, or in two workers at once, writes
+        the same values.
         """
-        partners = self.with_context(active_test=False).search(
-            ["|", ("is_seller", "=", True), ("is_buyer", "=", True)], order="id"
-        )
+        self.env.flush_all()
+        params = self._marketplace_refresh_params()
+        cr = self.env.cr
+        cr.execute(SQL(_ALL_SELLER_FIGURES, **params))
+        cr.execute("SELECT id FROM res_partner WHERE is_seller OR is_buyer ORDER BY id")
+        ids = [row[0] for row in cr.fetchall()]
         cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(partners))
-        for start in range(0, len(partners), batch_size):
-            batch = partners[start : start + batch_size]
-            batch._refresh_marketplace_figures()
-            batch.invalidate_recordset()
-            cron._commit_progress(len(batch))
+        cron._commit_progress(remaining=len(ids))
+        fnames = [*self.SELLER_FIGURES, "seller_segment", "buyer_segment"]
+        for start in range(0, len(ids), batch_size):
+            chunk = ids[start : start + batch_size]
+            cr.execute(
+                SQL(_BATCH_FIGURES_AND_SEGMENTS, lo=chunk[0], hi=chunk[-1], **params)
+            )
+            self.browse([row[0] for row in cr.fetchall()]).invalidate_recordset(fnames)
+            cron._commit_progress(len(chunk))
+        cr.execute("DROP TABLE IF EXISTS marketplace_seller_figures")
         return True
+
+    def _marketplace_refresh_params(self):
+        """Dates and thresholds the figures and segments depend on."""
+        today = fields.Date.context_today(self)
+        month = today.replace(day=1)
+        return {
+            "today": today,
+            "month": month,
+            "prev": (month - timedelta(days=1)).replace(day=1),
+            "rolling": today - timedelta(days=29),
+            "inactive_days": get_param(self.env, "seller_inactive_days"),
+            "top_amount": get_param(self.env, "high_performer_amount"),
+            "top_count": get_param(self.env, "high_performer_count"),
+            "active_days": get_param(self.env, "buyer_active_days"),
+        }
 
     def _refresh_marketplace_figures(self):
         """Refresh the sales figures and the segments of these partners, with
