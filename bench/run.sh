@@ -28,6 +28,10 @@ if [ "${BENCH_REUSE:-0}" != 1 ]; then
     "${PSQL[@]}" -d "$BENCH_DB" -v sellers="$SELLERS" -v buyers="$BUYERS" -v lines="$LINES" \
         -v months="$MONTHS" -v currency="$CURRENCY" -f "$ROOT/bench/generate.sql"
     echo "Generated in $(( $(date +%s) - start )) s"
+else
+    echo "Updating marketplace_crm in $BENCH_DB"
+    odoo_cmd -d "$BENCH_DB" -u marketplace_crm --stop-after-init --log-level=warn \
+        --max-cron-threads=0 > /dev/null
 fi
 
 mkdir -p "$ROOT/bench/results"

@@ -27,8 +27,12 @@ class TestReports(MarketplaceCase):
             cls._create_order(cls.buyer, [(cls.towel, 1, 5.0)], confirm=False)
 
     def test_monthly_revenue_by_category(self):
-        groups = self.env["marketplace.sales.report"]._read_group(
-            [("categ_id", "in", (self.cat_a | self.cat_b).ids)],
+        Report = self.env["marketplace.sales.report"]
+        domain = [("categ_id", "in", (self.cat_a | self.cat_b).ids)]
+        self.assertFalse(Report.search_count(domain), "Not in the snapshot yet")
+        self.env["marketplace.report.snapshot"]._cron_refresh_snapshots()
+        groups = Report._read_group(
+            domain,
             ["date:month", "categ_id"],
             ["amount:sum"],
         )
@@ -50,6 +54,7 @@ class TestReports(MarketplaceCase):
                 "dispute_type": "other",
             }
         )
+        self.env["marketplace.seller.performance.report"].action_refresh_snapshot()
         rows = self.env["marketplace.seller.performance.report"].search(
             [("seller_id", "=", self.seller.id)], order="month"
         )
