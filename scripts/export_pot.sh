@@ -19,3 +19,7 @@ if [ -f "$PO" ] && command -v msgmerge >/dev/null; then
     msgmerge --quiet --no-fuzzy-matching --update --backup=none "$PO" "$POT"
 fi
 echo "Wrote $POT"
+# OCA's po formatting, as the pre-commit hook checks it.
+if [ -x "$ROOT/.venv-lint/bin/oca-checks-po" ]; then
+    "$ROOT/.venv-lint/bin/oca-checks-po" --fix --no-exit "$POT" "$PO" > /dev/null 2>&1 || true
+fi
