@@ -21,9 +21,12 @@ from odoo import api
 from odoo.modules.registry import Registry
 from odoo.tools import config
 
-# freezegun (used to run the job "tomorrow") patches the clocks of the time
-# module: keep the real one for the timings.
-CLOCK = time.perf_counter
+
+def CLOCK():
+    """Real monotonic seconds: freezegun, which runs the job "tomorrow",
+    replaces time.perf_counter and time.monotonic but not clock_gettime."""
+    return time.clock_gettime(time.CLOCK_MONOTONIC)
+
 
 BASELINE_FIGURES = """
 SELECT pt.marketplace_seller_id,

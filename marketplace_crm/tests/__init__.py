@@ -14,3 +14,4 @@ from . import test_seller_rating
 from . import test_helpdesk_tickets
 from . import test_helpdesk_portal
 from . import test_partner_contracts
+from . import test_translations
