@@ -1,28 +1,41 @@
 #!/usr/bin/env bash
-# Performance benchmark of marketplace_crm (see bench/README.md): a fresh
-# database with the addon and no demo data, filled by bench/generate.py, then
-# measured by bench/measure.py. Sizes: BENCH_SCALE (e.g. 0.01 for a smoke run),
-# BENCH_SELLERS, BENCH_BUYERS, BENCH_LINES, BENCH_MONTHS. BENCH_DB names the
-# database (default mp_bench); BENCH_KEEP_DATA=1 measures it again without
-# regenerating.
+# Benchmark marketplace_crm on a generated marketplace: 100,000 sellers,
+# 200,000 buyers and 1,000,000 confirmed order lines over 24 months by default.
+#   BENCH_SCALE=0.01 bash bench/run.sh   # a quick run on 1 % of the data
+#   BENCH_REUSE=1 bash bench/run.sh      # measure again on the existing database
+# The figures land in bench/results/<date>.md (see bench/README.md).
 set -euo pipefail
 . "$(dirname "$0")/../scripts/env.sh"
 
-BENCH_DB="${BENCH_DB:-mp_bench}"
-ODOO_ARGS=(-d "$BENCH_DB" --addons-path="$(odoo_addons_path)" --db_host="$PGHOST"
-           --db_port="$PGPORT" --db_user="$PGUSER" --log-level=warn --max-cron-threads=0)
-cd "$ROOT/bench"
+BENCH_DB="${BENCH_DB:-marketplace_bench}"
+SCALE="${BENCH_SCALE:-1}"
+scaled() { "$PYTHON" -c "print(max(1, int($1 * $SCALE)))"; }
+SELLERS="$(scaled 100000)"
+BUYERS="$(scaled 200000)"
+LINES="$(scaled 1000000)"
+MONTHS="${BENCH_MONTHS:-24}"
+PSQL=(psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -q -X)
 
-if [ "${BENCH_KEEP_DATA:-0}" != 1 ]; then
-    mkdir -p "$ROOT/bench/results"
-    echo "==> Installing marketplace_crm without demo data in $BENCH_DB"
-    dropdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" --if-exists "$BENCH_DB"
-    rm -rf "$HOME/.local/share/Odoo/filestore/$BENCH_DB"
+if [ "${BENCH_REUSE:-0}" != 1 ]; then
+    echo "Creating $BENCH_DB: marketplace_crm without demo data"
+    dropdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" --if-exists --force "$BENCH_DB"
     odoo_cmd -d "$BENCH_DB" -i marketplace_crm --stop-after-init --log-level=warn \
-        --max-cron-threads=0 > "$ROOT/bench/results/install.log" 2>&1 \
-        || { tail -n 40 "$ROOT/bench/results/install.log"; echo "ERROR: installation failed" >&2; exit 1; }
-    echo "==> Generating the data"
-    "$PYTHON" generate.py "${ODOO_ARGS[@]}"
+        --max-cron-threads=0 > /dev/null
+    CURRENCY="$("${PSQL[@]}" -d "$BENCH_DB" -Atc \
+        "SELECT res_id FROM ir_model_data WHERE module = 'base' AND name = 'EUR'")"
+    echo "Generating $SELLERS sellers, $BUYERS buyers, $LINES order lines over $MONTHS months"
+    start=$(date +%s)
+    "${PSQL[@]}" -d "$BENCH_DB" -v sellers="$SELLERS" -v buyers="$BUYERS" -v lines="$LINES" \
+        -v months="$MONTHS" -v currency="$CURRENCY" -f "$ROOT/bench/generate.sql"
+    echo "Generated in $(( $(date +%s) - start )) s"
+else
+    echo "Updating marketplace_crm in $BENCH_DB"
+    odoo_cmd -d "$BENCH_DB" -u marketplace_crm --stop-after-init --log-level=warn \
+        --max-cron-threads=0 > /dev/null
 fi
-echo "==> Measuring"
-exec "$PYTHON" measure.py "${ODOO_ARGS[@]}"
+
+mkdir -p "$ROOT/bench/results"
+OUT="$ROOT/bench/results/$(date +%Y%m%d-%H%M%S).md"
+"$PYTHON" "$ROOT/bench/measure.py" --database "$BENCH_DB" --addons-path "$(odoo_addons_path)" \
+    --db-host "$PGHOST" --db-port "$PGPORT" --db-user "$PGUSER" --output "$OUT"
+echo "Written to $OUT"

@@ -18,6 +18,8 @@
         "sale_management",
         "website_sale",
         "helpdesk_mgmt",
+        "helpdesk_type",
+        "helpdesk_mgmt_sla",
         "rating",
         "portal_rating",
         "spreadsheet_dashboard",
@@ -30,6 +32,7 @@
         "data/marketplace_document_type_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
+        "data/helpdesk_data.xml",
         "wizards/marketplace_seller_reject_views.xml",
         "views/res_partner_views.xml",
         "views/marketplace_dispute_views.xml",
@@ -39,6 +42,11 @@
         "views/res_config_settings_views.xml",
         "views/marketplace_order_seller_views.xml",
         "views/sale_portal_templates.xml",
+        "views/helpdesk_ticket_views.xml",
+        "views/helpdesk_ticket_team_views.xml",
+        "views/helpdesk_ticket_type_views.xml",
+        "views/marketplace_partner_contract_views.xml",
+        "views/helpdesk_portal_templates.xml",
         "report/marketplace_sales_report_views.xml",
         "report/marketplace_buyer_conversion_report_views.xml",
         "report/marketplace_ticket_report_views.xml",
@@ -47,6 +55,7 @@
     ],
     "demo": [
         "demo/marketplace_demo.xml",
+        "demo/helpdesk_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -5,8 +5,13 @@
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 DB="${I18N_DB:-$TEST_DB}"
-"$PYTHON" -m odoo --addons-path="$(odoo_addons_path)" i18n export -d "$DB" marketplace_crm \
-    2>&1 | grep -v "addons path is not a directory" || true
+mkdir -p "$ROOT/marketplace_crm/i18n"
+# "i18n export" reads the connection from a configuration file only.
+CONF="$(mktemp)"
+trap 'rm -f "$CONF"' EXIT
+printf '[options]\naddons_path = %s\ndb_host = %s\ndb_port = %s\ndb_user = %s\n' \
+    "$(odoo_addons_path)" "$PGHOST" "$PGPORT" "$PGUSER" > "$CONF"
+"$PYTHON" -m odoo i18n export -c "$CONF" -d "$DB" marketplace_crm
 POT="$ROOT/marketplace_crm/i18n/marketplace_crm.pot"
 PO="$ROOT/marketplace_crm/i18n/fr.po"
 [ -s "$POT" ] || { echo "ERROR: $POT was not written" >&2; exit 1; }
@@ -14,3 +19,7 @@ if [ -f "$PO" ] && command -v msgmerge >/dev/null; then
     msgmerge --quiet --no-fuzzy-matching --update --backup=none "$PO" "$POT"
 fi
 echo "Wrote $POT"
+# OCA's po formatting, as the pre-commit hook checks it.
+if [ -x "$ROOT/.venv-lint/bin/oca-checks-po" ]; then
+    "$ROOT/.venv-lint/bin/oca-checks-po" --fix --no-exit "$POT" "$PO" > /dev/null 2>&1 || true
+fi

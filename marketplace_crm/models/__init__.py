@@ -7,3 +7,8 @@ from . import res_config_settings
 from . import sale_order
 from . import sale_order_line
 from . import marketplace_order_seller
+from . import helpdesk_ticket_type
+from . import helpdesk_ticket_team
+from . import helpdesk_sla
+from . import helpdesk_ticket
+from . import marketplace_partner_contract

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .marketplace_params import get_param
+
 DISPUTE_TYPES = [
     ("not_delivered", "Not delivered"),
     ("not_as_described", "Not as described"),
@@ -89,6 +91,14 @@ class MarketplaceDispute(models.Model):
     user_id = fields.Many2one(
         "res.users", "Handled by", tracking=True, default=lambda self: self.env.user
     )
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket", index="btree_not_null", copy=False, tracking=True
+    )
+    critical_notified = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The support team has been told this dispute is critical.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -97,7 +107,9 @@ class MarketplaceDispute(models.Model):
                 vals["name"] = self.env["ir.sequence"].next_by_code(
                     "marketplace.dispute"
                 ) or _("New")
-        return super().create(vals_list)
+        disputes = super().create(vals_list)
+        disputes._notify_if_critical()
+        return disputes
 
     def write(self, vals):
         if "state" in vals:
@@ -110,7 +122,97 @@ class MarketplaceDispute(models.Model):
                 vals.setdefault("resolution_date", fields.Datetime.now())
             else:
                 vals.setdefault("resolution_date", False)
-        return super().write(vals)
+        res = super().write(vals)
+        if "state" in vals and not self.env.context.get("marketplace_dispute_sync"):
+            self._sync_ticket_stage()
+        if {"is_critical", "amount", "priority"} & set(vals):
+            self._notify_if_critical()
+        return res
+
+    def _move_to_state(self, target, vals=None):
+        """Move to ``target``, through "open" when the direct move is not
+        allowed (a closed dispute reopened by its ticket)."""
+        for dispute in self:
+            if target not in DISPUTE_TRANSITIONS[dispute.state] and target != "open":
+                dispute.write({"state": "open"})
+            dispute.write(dict(vals or {}, state=target))
+
+    def _sync_ticket_stage(self):
+        """Move the ticket of each dispute to the stage of its new state."""
+        for dispute in self.filtered("ticket_id"):
+            # sudo: the ticket follows its dispute whoever moves the dispute.
+            ticket = dispute.ticket_id.sudo()
+            if ticket._dispute_state_for_stage() == dispute.state:
+                continue
+            stage = ticket._stage_for_dispute_state(dispute.state)
+            if stage:
+                ticket.with_context(marketplace_dispute_sync=True).stage_id = stage
+
+    # ------------------------------------------------------------ critical
+    def _is_critical_now(self):
+        self.ensure_one()
+        amount = get_param(self.env, "critical_dispute_amount")
+        priority = get_param(self.env, "critical_dispute_priority")
+        return (
+            self.is_critical
+            or (amount and self.amount >= amount)
+            or (priority and int(self.priority or 0) >= priority)
+        )
+
+    def _notify_if_critical(self):
+        """Tell the support team at once about disputes that became critical,
+        exactly once per dispute (the flag is claimed in SQL, so two
+        transactions cannot both notify)."""
+        candidates = self.filtered(
+            lambda d: (
+                not d.critical_notified
+                and d.state in ("open", "under_review")
+                and d._is_critical_now()
+            )
+        )
+        if not candidates:
+            return
+        self.env.cr.execute(
+            "UPDATE marketplace_dispute "
+            "SET critical_notified = TRUE, is_critical = TRUE "
+            "WHERE id IN %s AND critical_notified IS NOT TRUE RETURNING id",
+            [tuple(candidates.ids)],
+        )
+        claimed = self.browse([row[0] for row in self.env.cr.fetchall()])
+        claimed.invalidate_recordset(["critical_notified", "is_critical"])
+        for dispute in claimed:
+            dispute._notify_critical_team()
+
+    def _notify_critical_team(self):
+        self.ensure_one()
+        team = (
+            self.ticket_id.team_id
+            or self.env["helpdesk.ticket.team"]._marketplace_default_team()
+        )
+        responsible = team.user_id or self.user_id or self.env.ref("base.user_admin")
+        summary = _("Critical dispute %s", self.name)
+        body = _(
+            "Critical dispute %(dispute)s: %(buyer)s against %(seller)s, "
+            "%(amount)s at stake.",
+            dispute=self.name,
+            buyer=self.buyer_id.display_name,
+            seller=self.seller_id.display_name,
+            amount=self.currency_id.format(self.amount),
+        )
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=responsible.id,
+            summary=summary,
+            note=body,
+        )
+        if team:
+            # sudo: whoever raises the dispute, the team's followers are told.
+            team.sudo().message_post(
+                body=body,
+                subject=summary,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
 
     def _check_state_transition(self, new_state):
         labels = dict(DISPUTE_STATES)

@@ -13,6 +13,10 @@ DEFAULTS = {
     "low_rating_threshold": 3.0,
     "low_rating_min_count": 5,
     "rating_request_delay_days": 3,
+    "dispute_urgent_amount": 500.0,
+    "critical_dispute_amount": 1000.0,
+    "critical_dispute_priority": 0,
+    "contract_renewal_days": 30,
 }
 
 

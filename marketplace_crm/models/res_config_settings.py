@@ -47,3 +47,31 @@ class ResConfigSettings(models.TransientModel):
         default=3,
         help="Days after confirmation before buyers are asked to rate each seller.",
     )
+    marketplace_dispute_urgent_amount = fields.Float(
+        "Urgent Dispute Amount",
+        config_parameter="marketplace_crm.dispute_urgent_amount",
+        default=500.0,
+        help="A dispute or refund ticket with at least this amount at stake gets "
+        "the highest priority. 0 disables this rule.",
+    )
+    marketplace_critical_dispute_amount = fields.Float(
+        "Critical Dispute Amount",
+        config_parameter="marketplace_crm.critical_dispute_amount",
+        default=1000.0,
+        help="A dispute with at least this amount at stake is critical: the "
+        "support team is notified at once. 0 disables this rule.",
+    )
+    marketplace_critical_dispute_priority = fields.Selection(
+        [("0", "Disabled"), ("2", "High and above"), ("3", "Urgent only")],
+        "Critical Dispute Priority",
+        config_parameter="marketplace_crm.critical_dispute_priority",
+        default="0",
+        help="Disputes at this priority or above are critical.",
+    )
+    marketplace_contract_renewal_days = fields.Integer(
+        "Contract Renewal Reminder (days)",
+        config_parameter="marketplace_crm.contract_renewal_days",
+        default=30,
+        help="Days before the end of a partner contract when its manager is "
+        "reminded to renew it.",
+    )

@@ -36,11 +36,12 @@ VERIFICATION_TRANSITIONS = {
 # The decisions only the marketplace team may take.
 STAFF_DECISIONS = {"validated", "rejected"}
 
-# Sales figures of the sellers among %(ids)s from their parts of confirmed
-# orders (marketplace.order.seller, read from its (seller, date) index alone),
-# written only where they changed; returns the ids of the changed sellers.
-_SELLER_FIGURES_UPDATE = """
-WITH figures AS (
+# The sales figures of the sellers among the partners %(ids)s, from their
+# parts of confirmed orders (marketplace.order.seller, read from its
+# (seller, date) index alone): one row per partner, zero figures for a seller
+# without sales, ``seller`` false for a partner who is no seller.
+_FIGURES_CTE = """
+figures AS (
     SELECT seller_id,
            COUNT(*) FILTER (WHERE day >= %(month)s) AS cm,
            SUM(amount) FILTER (WHERE day >= %(month)s) AS am,
@@ -57,15 +58,28 @@ WITH figures AS (
                AND date_order::date <= %(today)s) parts
   GROUP BY seller_id
 ), new AS (
-    SELECT s.id,
+    SELECT p.id, p.is_seller IS TRUE AS seller,
            COALESCE(f.cm, 0) AS cm, ROUND(COALESCE(f.am, 0), 2) AS am,
            COALESCE(f.cp, 0) AS cp, ROUND(COALESCE(f.ap, 0), 2) AS ap,
            COALESCE(f.cr, 0) AS cr, ROUND(COALESCE(f.ar, 0), 2) AS ar,
            f.last_day
-      FROM res_partner s
- LEFT JOIN figures f ON f.seller_id = s.id
-     WHERE s.id = ANY(%(ids)s) AND s.is_seller
+      FROM res_partner p
+ LEFT JOIN figures f ON f.seller_id = p.id
+     WHERE p.id = ANY(%(ids)s)
 )
+"""
+
+_FIGURES_CHANGED = """
+(p.seller_sale_count_month, p.seller_sale_amount_month,
+ p.seller_sale_count_prev_month, p.seller_sale_amount_prev_month,
+ p.seller_sale_count_30d, p.seller_sale_amount_30d, p.seller_last_sale_date)
+IS DISTINCT FROM (new.cm, new.am, new.cp, new.ap, new.cr, new.ar, new.last_day)
+"""
+
+# The figures of the sellers among %(ids)s, written where they changed (an
+# order moved); returns the changed sellers.
+_SELLER_FIGURES_UPDATE = f"""
+WITH {_FIGURES_CTE}
 UPDATE res_partner p
    SET seller_sale_count_month = new.cm,
        seller_sale_amount_month = new.am,
@@ -75,32 +89,27 @@ UPDATE res_partner p
        seller_sale_amount_30d = new.ar,
        seller_last_sale_date = new.last_day
   FROM new
- WHERE p.id = new.id
-   AND (p.seller_sale_count_month, p.seller_sale_amount_month,
-        p.seller_sale_count_prev_month, p.seller_sale_amount_prev_month,
-        p.seller_sale_count_30d, p.seller_sale_amount_30d, p.seller_last_sale_date)
-       IS DISTINCT FROM (new.cm, new.am, new.cp, new.ap, new.cr, new.ar, new.last_day)
+ WHERE p.id = new.id AND new.seller AND {_FIGURES_CHANGED}
 RETURNING p.id
 """
 
-# The segments of the partners %(ids)s, set-based, for the scheduled refresh:
-# the same rules as _get_seller_segment and _compute_buyer_segment (a test
-# checks both agree); written only where they changed.
-_SEGMENTS_UPDATE = """
-WITH new AS (
-    SELECT p.id,
+# Figures and segments of the partners %(ids)s in one statement, for the
+# scheduled refresh (time passes, thresholds change): the two CASE state the
+# rules of _get_seller_segment and _compute_buyer_segment in SQL (tests check
+# both agree). Only the rows whose values change are written.
+_FIGURES_AND_SEGMENTS_UPDATE = f"""
+WITH {_FIGURES_CTE}, seg AS (
+    SELECT new.*,
            CASE
-               WHEN p.is_seller IS NOT TRUE THEN NULL
+               WHEN NOT new.seller THEN NULL
                WHEN p.verification_state = 'rejected' THEN 'rejected'
                WHEN p.seller_suspended THEN 'suspended'
                WHEN p.verification_state = 'draft' THEN 'new'
                WHEN p.verification_state = 'pending' THEN 'pending'
-               WHEN (%(top_amount)s > 0
-                     AND p.seller_sale_amount_30d >= %(top_amount)s)
-                 OR (%(top_count)s > 0 AND p.seller_sale_count_30d >= %(top_count)s)
+               WHEN (%(top_amount)s > 0 AND new.ar >= %(top_amount)s)
+                 OR (%(top_count)s > 0 AND new.cr >= %(top_count)s)
                    THEN 'high_performer'
-               WHEN %(today)s - COALESCE(p.seller_last_sale_date,
-                                         p.verification_date::date,
+               WHEN %(today)s - COALESCE(new.last_day, p.verification_date::date,
                                          p.seller_registration_date)
                     >= %(inactive_days)s
                    THEN 'inactive'
@@ -113,27 +122,40 @@ WITH new AS (
                    THEN 'active'
                ELSE 'inactive'
            END AS buyer_segment
-      FROM res_partner p
-     WHERE p.id = ANY(%(ids)s)
+      FROM new
+      JOIN res_partner p ON p.id = new.id
 )
 UPDATE res_partner p
-   SET seller_segment = new.seller_segment, buyer_segment = new.buyer_segment
-  FROM new
+   SET seller_sale_count_month =
+           CASE WHEN new.seller THEN new.cm ELSE p.seller_sale_count_month END,
+       seller_sale_amount_month =
+           CASE WHEN new.seller THEN new.am ELSE p.seller_sale_amount_month END,
+       seller_sale_count_prev_month =
+           CASE WHEN new.seller THEN new.cp ELSE p.seller_sale_count_prev_month END,
+       seller_sale_amount_prev_month =
+           CASE WHEN new.seller THEN new.ap ELSE p.seller_sale_amount_prev_month END,
+       seller_sale_count_30d =
+           CASE WHEN new.seller THEN new.cr ELSE p.seller_sale_count_30d END,
+       seller_sale_amount_30d =
+           CASE WHEN new.seller THEN new.ar ELSE p.seller_sale_amount_30d END,
+       seller_last_sale_date =
+           CASE WHEN new.seller THEN new.last_day ELSE p.seller_last_sale_date END,
+       seller_segment = new.seller_segment,
+       buyer_segment = new.buyer_segment
+  FROM seg AS new
  WHERE p.id = new.id
-   AND (p.seller_segment, p.buyer_segment)
-       IS DISTINCT FROM (new.seller_segment, new.buyer_segment)
+   AND ((new.seller AND {_FIGURES_CHANGED})
+        OR (p.seller_segment, p.buyer_segment)
+           IS DISTINCT FROM (new.seller_segment, new.buyer_segment))
 RETURNING p.id
 """
 
-# What the segments are computed from.
+# What the figures and segments are computed from.
 SEGMENT_INPUTS = [
     "is_seller",
     "is_buyer",
     "verification_state",
     "seller_suspended",
-    "seller_sale_amount_30d",
-    "seller_sale_count_30d",
-    "seller_last_sale_date",
     "verification_date",
     "seller_registration_date",
     "buyer_last_order_date",
@@ -264,6 +286,21 @@ class ResPartner(models.Model):
         help="Disputes per confirmed order, as seller and as buyer.",
     )
 
+    # --- support ----------------------------------------------------------------
+    marketplace_ticket_count = fields.Integer(
+        "Marketplace Tickets", compute="_compute_support_stats"
+    )
+    partner_contract_count = fields.Integer(
+        "Contracts", compute="_compute_support_stats"
+    )
+    sla_compliance_rate = fields.Float(
+        "SLA Compliance (%)",
+        compute="_compute_support_stats",
+        digits=(5, 1),
+        help="Share of the SLA targets of this partner's tickets met on time.",
+    )
+    has_sla_tickets = fields.Boolean(compute="_compute_support_stats")
+
     # --- segments ---------------------------------------------------------------
     seller_segment = fields.Selection(
         SELLER_SEGMENTS,
@@ -373,6 +410,52 @@ class ResPartner(models.Model):
                 if orders[partner.id]
                 else 0.0
             )
+
+    # ------------------------------------------------------------ support
+    def _compute_support_stats(self):
+        Ticket = self.env["helpdesk.ticket"]
+        tickets = dict.fromkeys(self.ids, 0)
+        for fname in ("buyer_id", "seller_id"):
+            for partner, count in Ticket._read_group(
+                [(fname, "in", self.ids)], [fname], ["__count"]
+            ):
+                tickets[partner.id] += count
+        contracts = dict(
+            self.env["marketplace.partner.contract"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        rates = Ticket._sla_compliance_rates("commercial_partner_id", self)
+        for partner in self:
+            partner.marketplace_ticket_count = tickets[partner.id]
+            partner.partner_contract_count = contracts.get(partner, 0)
+            partner.sla_compliance_rate = rates.get(partner.id, 100.0)
+            partner.has_sla_tickets = partner.id in rates
+
+    def action_view_marketplace_tickets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "helpdesk_mgmt.helpdesk_ticket_action"
+        )
+        action["domain"] = [
+            "|",
+            ("buyer_id", "=", self.id),
+            ("seller_id", "=", self.id),
+        ]
+        action["context"] = {
+            "default_seller_id" if self.is_seller else "default_buyer_id": self.id,
+            "default_partner_id": self.id,
+        }
+        return action
+
+    def action_view_partner_contracts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "marketplace_crm.action_marketplace_partner_contract"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
 
     def _profile_checklist(self):
         """Return the (label, is_done) pairs a seller profile needs."""
@@ -804,20 +887,12 @@ class ResPartner(models.Model):
         """
         if not self:
             return self
-        today = fields.Date.context_today(self)
-        month_start = today.replace(day=1)
-        self.env["marketplace.order.seller"].flush_model(
-            ["seller_id", "date_order", "state", "amount", "line_count"]
-        )
-        self.flush_model(["is_seller", *self.SELLER_FIGURES])
+        self._flush_marketplace_inputs()
         self.env.cr.execute(
             SQL(
                 _SELLER_FIGURES_UPDATE,
                 ids=list(self.ids),
-                month=month_start,
-                prev=(month_start - timedelta(days=1)).replace(day=1),
-                rolling=today - timedelta(days=29),
-                today=today,
+                **self._marketplace_refresh_params(),
             )
         )
         changed = self.browse(row[0] for row in self.env.cr.fetchall())
@@ -826,64 +901,82 @@ class ResPartner(models.Model):
             changed.modified(list(self.SELLER_FIGURES))
         return changed
 
+    def _flush_marketplace_inputs(self):
+        """Write to the database what the figures and segments queries read."""
+        self.env["marketplace.order.seller"].flush_model(
+            ["seller_id", "date_order", "state", "amount", "line_count"]
+        )
+        self.flush_model(
+            [*SEGMENT_INPUTS, *self.SELLER_FIGURES, "seller_segment", "buyer_segment"]
+        )
+
     # ------------------------------------------------------------------ segments
     @api.model
-    def _cron_refresh_marketplace_segments(self, batch_size=1000):
+    def _cron_refresh_marketplace_segments(self, batch_size=20000):
         """Refresh every seller's sales figures and every seller's and buyer's
-        segment.
+        segment, as time passes even when no record changes.
 
-        Figures and segments depend on today's date, so they drift as time
-        passes even when no record changes. Each batch costs a constant number
-        of queries and is committed; running it twice or concurrently only
-        writes the same values again.
+        Set-based: each batch of ``batch_size`` partners is refreshed by one
+        UPDATE, which reads the sellers' order parts through their index and
+        writes only the rows whose figures or segments change, then committed.
+        The query count per batch is constant; running it twice, or in two
+        workers at once, writes the same values.
         """
-        partners = self.with_context(active_test=False).search(
-            ["|", ("is_seller", "=", True), ("is_buyer", "=", True)], order="id"
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT id FROM res_partner WHERE is_seller OR is_buyer ORDER BY id"
         )
+        ids = [row[0] for row in self.env.cr.fetchall()]
         cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(partners))
-        for start in range(0, len(partners), batch_size):
-            batch = partners[start : start + batch_size]
+        cron._commit_progress(remaining=len(ids))
+        for start in range(0, len(ids), batch_size):
+            batch = self.browse(ids[start : start + batch_size])
             batch._refresh_marketplace_figures()
-            batch.invalidate_recordset()
             cron._commit_progress(len(batch))
         return True
 
+    def _marketplace_refresh_params(self):
+        """Dates and thresholds the figures and segments depend on."""
+        today = fields.Date.context_today(self)
+        month = today.replace(day=1)
+        return {
+            "today": today,
+            "month": month,
+            "prev": (month - timedelta(days=1)).replace(day=1),
+            "rolling": today - timedelta(days=29),
+            "inactive_days": get_param(self.env, "seller_inactive_days"),
+            "top_amount": get_param(self.env, "high_performer_amount"),
+            "top_count": get_param(self.env, "high_performer_count"),
+            "active_days": get_param(self.env, "buyer_active_days"),
+        }
+
     def _refresh_marketplace_figures(self):
-        """Refresh the sales figures and the segments of these partners, with
-        a constant number of queries and no per-partner Python."""
-        self._refresh_seller_sales_figures()
-        return self._refresh_marketplace_segments()
+        """Refresh the sales figures and the segments of these partners in one
+        query, without per-partner Python; returns the changed partners.
 
-    def _refresh_marketplace_segments(self):
-        """Set the seller and buyer segments of these partners in one query,
-        with the rules of the segment computes; returns the changed partners.
-
-        The computes keep a segment right when a partner changes; this
-        set-based twin serves the scheduled refresh, where the segments move
-        because time passes or a threshold changed, for every partner at once.
+        The segment computes keep a segment right when a partner changes; this
+        set-based twin serves the refresh, where figures and segments move
+        because time passes or a threshold changed.
         """
         if not self:
             return self
-        segment_fields = ["seller_segment", "buyer_segment"]
-        for fname in segment_fields:
-            # The query below computes them: no per-record compute pending.
-            self.env.remove_to_compute(self._fields[fname], self)
-        self.flush_model([*SEGMENT_INPUTS, *segment_fields])
-        today = fields.Date.context_today(self)
+        segments = [self._fields["seller_segment"], self._fields["buyer_segment"]]
+        for field in segments:
+            # The query computes them: no per-record compute left pending.
+            self.env.remove_to_compute(field, self)
+        self._flush_marketplace_inputs()
         self.env.cr.execute(
             SQL(
-                _SEGMENTS_UPDATE,
+                _FIGURES_AND_SEGMENTS_UPDATE,
                 ids=list(self.ids),
-                today=today,
-                top_amount=get_param(self.env, "high_performer_amount"),
-                top_count=get_param(self.env, "high_performer_count"),
-                inactive_days=get_param(self.env, "seller_inactive_days"),
-                active_days=get_param(self.env, "buyer_active_days"),
+                **self._marketplace_refresh_params(),
             )
         )
         changed = self.browse(row[0] for row in self.env.cr.fetchall())
-        self.invalidate_recordset(segment_fields)
+        fnames = [*self.SELLER_FIGURES, "seller_segment", "buyer_segment"]
+        self.invalidate_recordset(fnames)
         if changed:
-            changed.modified(segment_fields)
+            changed.modified(fnames)
+            for field in segments:
+                self.env.remove_to_compute(field, changed)
         return changed

@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 
@@ -8,7 +8,9 @@ class MarketplaceSalesReport(models.Model):
 
     _name = "marketplace.sales.report"
     _description = "Marketplace Sales Analysis"
+    _inherit = "marketplace.report.snapshot"
     _auto = False
+    _snapshot_indexes = ("date", "categ_id", "seller_id")
     _rec_name = "date"
     _order = "date desc"
 
@@ -48,14 +50,4 @@ class MarketplaceSalesReport(models.Model):
               JOIN res_partner seller ON seller.id = pt.marketplace_seller_id
              WHERE so.state = 'sale'
             """
-        )
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
         )

@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 
@@ -9,7 +9,9 @@ class MarketplaceSellerPerformanceReport(models.Model):
 
     _name = "marketplace.seller.performance.report"
     _description = "Marketplace Seller Performance"
+    _inherit = "marketplace.report.snapshot"
     _auto = False
+    _snapshot_indexes = ("month", "seller_id")
     _rec_name = "seller_id"
     _order = "month desc"
 
@@ -73,14 +75,4 @@ class MarketplaceSellerPerformanceReport(models.Model):
               FROM merged m
               JOIN res_partner p ON p.id = m.seller_id
             """
-        )
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
         )

@@ -4,7 +4,9 @@ from odoo.tools import SQL
 
 class MarketplaceTicketReport(models.Model):
     """Support tickets with their resolution time (closing date minus
-    creation date, in calendar hours), by team, category and month."""
+    creation date, in calendar and in working hours, as stored on the ticket),
+    by team, type, category and month. Open tickets have no resolution time,
+    so averages cover closed tickets only."""
 
     _name = "marketplace.ticket.report"
     _description = "Marketplace Ticket Resolution"
@@ -17,6 +19,14 @@ class MarketplaceTicketReport(models.Model):
     closed_date = fields.Datetime("Closed on", readonly=True)
     team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
     category_id = fields.Many2one("helpdesk.ticket.category", readonly=True)
+    type_id = fields.Many2one("helpdesk.ticket.type", "Issue Type", readonly=True)
+    marketplace_kind = fields.Selection(
+        lambda self: (
+            self.env["helpdesk.ticket.type"]._fields["marketplace_kind"].selection
+        ),
+        "Issue Kind",
+        readonly=True,
+    )
     user_id = fields.Many2one("res.users", "Agent", readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     priority = fields.Selection(
@@ -27,6 +37,10 @@ class MarketplaceTicketReport(models.Model):
     resolution_hours = fields.Float(
         "Resolution Time (hours)", readonly=True, aggregator="avg"
     )
+    resolution_working_hours = fields.Float(
+        "Resolution Time (working hours)", readonly=True, aggregator="avg"
+    )
+    sla_breached = fields.Boolean("SLA Breached", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
 
     def _query(self):
@@ -41,11 +55,16 @@ class MarketplaceTicketReport(models.Model):
            t.user_id AS user_id,
            t.commercial_partner_id AS partner_id,
            t.priority AS priority,
-           t.closed_date IS NOT NULL AS is_closed,
-           EXTRACT(EPOCH FROM (t.closed_date - t.create_date)) / 3600.0
-               AS resolution_hours,
+           t.type_id AS type_id,
+           t.marketplace_kind AS marketplace_kind,
+           COALESCE(stage.closed, FALSE) AS is_closed,
+           CASE WHEN stage.closed THEN t.resolution_hours END AS resolution_hours,
+           CASE WHEN stage.closed THEN t.resolution_working_hours END
+               AS resolution_working_hours,
+           COALESCE(t.sla_breached, FALSE) AS sla_breached,
            t.company_id AS company_id
               FROM helpdesk_ticket t
+         LEFT JOIN helpdesk_ticket_stage stage ON stage.id = t.stage_id
              WHERE t.active
             """
         )

@@ -11,3 +11,7 @@ from . import test_verification_tour
 from . import test_disputes
 from . import test_reports
 from . import test_seller_rating
+from . import test_helpdesk_tickets
+from . import test_helpdesk_portal
+from . import test_partner_contracts
+from . import test_translations

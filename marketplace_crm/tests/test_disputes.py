@@ -13,7 +13,9 @@ class TestDisputes(MarketplaceCase):
         cls.seller = cls._create_validated_seller("Disputed Seller")
         cls.buyer = cls.Partner.create({"name": "Unhappy Buyer"})
         cls.product = cls._create_product(cls.seller, "Vase", 80)
-        cls.orders = [cls._create_order(cls.buyer, [(cls.product, 1, 80.0)]) for __ in range(4)]
+        cls.orders = [
+            cls._create_order(cls.buyer, [(cls.product, 1, 80.0)]) for __ in range(4)
+        ]
 
     def _dispute(self, **vals):
         return self.env["marketplace.dispute"].create(
@@ -59,7 +61,9 @@ class TestDisputes(MarketplaceCase):
             # 3 disputes over 4 confirmed orders.
             self.assertAlmostEqual(partner.dispute_rate, 75.0)
         action = self.seller.action_view_disputes()
-        self.assertEqual(self.env["marketplace.dispute"].search_count(action["domain"]), 3)
+        self.assertEqual(
+            self.env["marketplace.dispute"].search_count(action["domain"]), 3
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -68,24 +72,47 @@ class TestDisputeAccess(HttpCase):
         super().setUp()
         portal = self.env.ref("base.group_portal")
         self.alice = self.env["res.users"].create(
-            {"name": "Alice", "login": "dispute_alice", "password": "dispute_alice", "group_ids": [(6, 0, [portal.id])]}
+            {
+                "name": "Alice",
+                "login": "dispute_alice",
+                "password": "dispute_alice",
+                "group_ids": [(6, 0, [portal.id])],
+            }
         )
         self.bob = self.env["res.users"].create(
-            {"name": "Bob", "login": "dispute_bob", "password": "dispute_bob", "group_ids": [(6, 0, [portal.id])]}
+            {
+                "name": "Bob",
+                "login": "dispute_bob",
+                "password": "dispute_bob",
+                "group_ids": [(6, 0, [portal.id])],
+            }
         )
         seller = self.env.ref("marketplace_crm.seller_atelier_lin")
         Dispute = self.env["marketplace.dispute"]
         self.alice_dispute = Dispute.create(
-            {"buyer_id": self.alice.partner_id.id, "seller_id": seller.id, "dispute_type": "other"}
+            {
+                "buyer_id": self.alice.partner_id.id,
+                "seller_id": seller.id,
+                "dispute_type": "other",
+            }
         )
         self.bob_dispute = Dispute.create(
-            {"buyer_id": self.bob.partner_id.id, "seller_id": seller.id, "dispute_type": "other"}
+            {
+                "buyer_id": self.bob.partner_id.id,
+                "seller_id": seller.id,
+                "dispute_type": "other",
+            }
         )
 
     def _rpc(self, method, args, kwargs=None):
         return self.make_jsonrpc_request(
             f"/web/dataset/call_kw/marketplace.dispute/{method}",
-            {"model": "marketplace.dispute", "method": method, "args": args, "kwargs": kwargs or {}},
+            {
+                "model": "marketplace.dispute",
+                "method": method,
+                "args": args,
+                "kwargs": kwargs or {},
+            },
         )
 
     def test_portal_user_reads_only_own_disputes(self):
@@ -99,7 +126,9 @@ class TestDisputeAccess(HttpCase):
 
     def test_staff_read_every_dispute(self):
         agent = self.env.ref("marketplace_crm.user_mp_agent")
-        found = self.env["marketplace.dispute"].with_user(agent).search(
-            [("id", "in", (self.alice_dispute | self.bob_dispute).ids)]
+        found = (
+            self.env["marketplace.dispute"]
+            .with_user(agent)
+            .search([("id", "in", (self.alice_dispute | self.bob_dispute).ids)])
         )
         self.assertEqual(found, self.alice_dispute | self.bob_dispute)

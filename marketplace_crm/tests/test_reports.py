@@ -16,7 +16,9 @@ class TestReports(MarketplaceCase):
         cls.cat_b = cls.env["product.category"].create({"name": "Report Textiles"})
         cls.seller = cls._create_validated_seller("Report Seller")
         cls.bowl = cls._create_product(cls.seller, "R bowl", 10, categ_id=cls.cat_a.id)
-        cls.towel = cls._create_product(cls.seller, "R towel", 10, categ_id=cls.cat_b.id)
+        cls.towel = cls._create_product(
+            cls.seller, "R towel", 10, categ_id=cls.cat_b.id
+        )
         cls.buyer = cls.Partner.create({"name": "Report Buyer"})
         with freeze_time("2026-01-15 10:00:00"):
             cls._create_order(cls.buyer, [(cls.bowl, 2, 10.0), (cls.towel, 1, 30.0)])
@@ -25,8 +27,12 @@ class TestReports(MarketplaceCase):
             cls._create_order(cls.buyer, [(cls.towel, 1, 5.0)], confirm=False)
 
     def test_monthly_revenue_by_category(self):
-        groups = self.env["marketplace.sales.report"]._read_group(
-            [("categ_id", "in", (self.cat_a | self.cat_b).ids)],
+        Report = self.env["marketplace.sales.report"]
+        domain = [("categ_id", "in", (self.cat_a | self.cat_b).ids)]
+        self.assertFalse(Report.search_count(domain), "Not in the snapshot yet")
+        self.env["marketplace.report.snapshot"]._cron_refresh_snapshots()
+        groups = Report._read_group(
+            domain,
             ["date:month", "categ_id"],
             ["amount:sum"],
         )
@@ -42,8 +48,13 @@ class TestReports(MarketplaceCase):
 
     def test_seller_performance(self):
         self.env["marketplace.dispute"].create(
-            {"buyer_id": self.buyer.id, "seller_id": self.seller.id, "dispute_type": "other"}
+            {
+                "buyer_id": self.buyer.id,
+                "seller_id": self.seller.id,
+                "dispute_type": "other",
+            }
         )
+        self.env["marketplace.seller.performance.report"].action_refresh_snapshot()
         rows = self.env["marketplace.seller.performance.report"].search(
             [("seller_id", "=", self.seller.id)], order="month"
         )
@@ -61,22 +72,44 @@ class TestReports(MarketplaceCase):
         self.assertEqual(len(rows), 2)
         self.assertEqual(sorted(rows.mapped("converted_rate")), [0.0, 100.0])
         [(rate,)] = self.env["marketplace.buyer.conversion.report"]._read_group(
-            [("partner_id", "in", (prospect | self.buyer).ids)], [], ["converted_rate:avg"]
+            [("partner_id", "in", (prospect | self.buyer).ids)],
+            [],
+            ["converted_rate:avg"],
         )
         self.assertEqual(rate, 50.0)
 
     def test_ticket_resolution_time(self):
-        team = self.env["helpdesk.ticket.team"].create({"name": "Report Team"})
+        team = self.env["helpdesk.ticket.team"].create(
+            {"name": "Report Team", "assignment_method": "manual"}
+        )
+        team.resource_calendar_id.tz = "UTC"
         ticket = self.env["helpdesk.ticket"].create(
             {"name": "Broken parcel", "description": "x", "team_id": team.id}
         )
+        # create_date comes from the database clock: opened on a Monday 8:00.
+        self.env.flush_all()
         self.env.cr.execute(
-            "UPDATE helpdesk_ticket SET create_date = %s, closed_date = %s WHERE id = %s",
-            ("2026-03-01 08:00:00", "2026-03-02 14:00:00", ticket.id),
+            "UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s",
+            ("2026-03-02 08:00:00", ticket.id),
         )
-        row = self.env["marketplace.ticket.report"].search([("ticket_id", "=", ticket.id)])
-        self.assertAlmostEqual(row.resolution_hours, 30.0)
+        self.env.invalidate_all()
+        open_row = self.env["marketplace.ticket.report"].search(
+            [("ticket_id", "=", ticket.id)]
+        )
+        self.assertFalse(open_row.is_closed)
+        self.assertFalse(open_row.resolution_hours, "An open ticket has no time yet")
+        with freeze_time("2026-03-03 14:00:00"):
+            ticket.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+            self.env.flush_all()
+        self.env.invalidate_all()
+        row = self.env["marketplace.ticket.report"].search(
+            [("ticket_id", "=", ticket.id)]
+        )
         self.assertTrue(row.is_closed)
+        self.assertAlmostEqual(row.resolution_hours, 30.0)
+        # The company calendar (Mon-Fri 8-12, 13-17, UTC here): Monday
+        # 8:00-17:00 is 8 working hours, Tuesday 8:00-14:00 is 5.
+        self.assertAlmostEqual(row.resolution_working_hours, 13.0)
 
     def test_dashboard_pivots_use_report_fields(self):
         import base64

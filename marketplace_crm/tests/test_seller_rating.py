@@ -15,19 +15,25 @@ class TestSellerRating(MarketplaceCase):
         cls.other = cls._create_validated_seller("Second Seller")
         cls.bowl = cls._create_product(cls.seller, "Bowl", 20)
         cls.cup = cls._create_product(cls.other, "Cup", 10)
-        cls.buyer = cls.Partner.create({"name": "Rating Buyer", "email": "rb@example.com"})
+        cls.buyer = cls.Partner.create(
+            {"name": "Rating Buyer", "email": "rb@example.com"}
+        )
         params = cls.env["ir.config_parameter"].sudo()
         params.set_param("marketplace_crm.low_rating_threshold", 3.0)
         params.set_param("marketplace_crm.low_rating_min_count", 2)
 
     def _rate(self, seller, score):
         order = self._create_order(self.buyer, [(self.bowl, 1, 20.0)])
-        part = order.marketplace_order_seller_ids.filtered(lambda p: p.seller_id == seller)
+        part = order.marketplace_order_seller_ids.filtered(
+            lambda p: p.seller_id == seller
+        )
         part.rating_apply(score)
         return part
 
     def test_one_part_per_order_and_seller(self):
-        order = self._create_order(self.buyer, [(self.bowl, 1, 20.0), (self.cup, 2, 10.0)])
+        order = self._create_order(
+            self.buyer, [(self.bowl, 1, 20.0), (self.cup, 2, 10.0)]
+        )
         parts = order.marketplace_order_seller_ids
         self.assertEqual(parts.seller_id, self.seller | self.other)
         self.assertEqual(parts.partner_id, self.buyer)
@@ -48,13 +54,17 @@ class TestSellerRating(MarketplaceCase):
         self.assertFalse(self.seller.seller_low_rating_alert, "Below the minimum count")
         self._rate(self.seller, 1)
         self.assertTrue(self.seller.seller_low_rating_alert)
-        alerts = activities.search([("res_id", "=", self.seller.id), ("res_model", "=", "res.partner")])
+        alerts = activities.search(
+            [("res_id", "=", self.seller.id), ("res_model", "=", "res.partner")]
+        )
         self.assertEqual(len(alerts), 1)
         self.assertEqual(alerts.user_id, self.staff, "The account manager is alerted")
         # Still low: no second alert.
         self._rate(self.seller, 1)
         self.seller._refresh_seller_rating()
-        alerts = activities.search([("res_id", "=", self.seller.id), ("res_model", "=", "res.partner")])
+        alerts = activities.search(
+            [("res_id", "=", self.seller.id), ("res_model", "=", "res.partner")]
+        )
         self.assertEqual(len(alerts), 1)
         # Back above the threshold re-arms the alert; falling again alerts again.
         for __ in range(6):
@@ -63,7 +73,9 @@ class TestSellerRating(MarketplaceCase):
         for __ in range(10):
             self._rate(self.seller, 1)
         self.assertTrue(self.seller.seller_low_rating_alert)
-        alerts = activities.search([("res_id", "=", self.seller.id), ("res_model", "=", "res.partner")])
+        alerts = activities.search(
+            [("res_id", "=", self.seller.id), ("res_model", "=", "res.partner")]
+        )
         self.assertEqual(len(alerts), 2)
 
     def test_rating_request_sent_once_after_delay(self):
@@ -71,7 +83,9 @@ class TestSellerRating(MarketplaceCase):
             "marketplace_crm.rating_request_delay_days", 3
         )
         with freeze_time("2026-03-01 10:00:00"):
-            order = self._create_order(self.buyer, [(self.bowl, 1, 20.0), (self.cup, 1, 10.0)])
+            order = self._create_order(
+                self.buyer, [(self.bowl, 1, 20.0), (self.cup, 1, 10.0)]
+            )
         parts = order.marketplace_order_seller_ids
         Part = self.env["marketplace.order.seller"]
         with freeze_time("2026-03-02 10:00:00"), cron_batches_without_commit(self.env):
@@ -83,9 +97,15 @@ class TestSellerRating(MarketplaceCase):
         self.assertTrue(all(parts.mapped("rating_request_sent")))
         for part in parts:
             mails = self.env["mail.message"].search(
-                [("model", "=", part._name), ("res_id", "=", part.id), ("subject", "ilike", "How was your purchase")]
+                [
+                    ("model", "=", part._name),
+                    ("res_id", "=", part.id),
+                    ("subject", "ilike", "How was your purchase"),
+                ]
             )
-            self.assertEqual(len(mails), 1, "One request per order and seller, even run twice")
+            self.assertEqual(
+                len(mails), 1, "One request per order and seller, even run twice"
+            )
             self.assertIn("/rate/", mails.body)
 
 
@@ -114,7 +134,9 @@ class TestPortalRating(HttpCase):
         order = self.env["sale.order"].create(
             {
                 "partner_id": buyer_user.partner_id.id,
-                "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+                "order_line": [
+                    (0, 0, {"product_id": product.id, "product_uom_qty": 1})
+                ],
             }
         )
         order.action_confirm()
@@ -126,7 +148,9 @@ class TestPortalRating(HttpCase):
         page = self.url_open(f"/my/orders/{order.id}")
         self.assertNotIn("Rate your sellers", page.text)
         self.assertFalse(
-            self.env["marketplace.order.seller"].with_user(other_user).search([("id", "=", part.id)])
+            self.env["marketplace.order.seller"]
+            .with_user(other_user)
+            .search([("id", "=", part.id)])
         )
 
         self.authenticate("portal_rating_buyer", "portal_rating_buyer")
@@ -138,10 +162,12 @@ class TestPortalRating(HttpCase):
         self.assertTrue(token)
         self.assertIn(f"/rate/{token}/5", page.text)
         before = seller.seller_rating_count
-        response = self.url_open(f"/rate/{token}/submit_feedback", data={"rate": 5, "csrf_token": http.Request.csrf_token(self)})
+        response = self.url_open(
+            f"/rate/{token}/submit_feedback",
+            data={"rate": 5, "csrf_token": http.Request.csrf_token(self)},
+        )
         self.assertEqual(response.status_code, 200)
         seller.invalidate_recordset()
         self.assertEqual(seller.seller_rating_count, before + 1)
         page = self.url_open(f"/my/orders/{order.id}")
         self.assertIn("you rated this seller", page.text)
-

@@ -163,3 +163,43 @@ class TestSellerSegment(MarketplaceCase):
         self.assertEqual(stored[self.buyer.id], (False, "active"))
         self.assertEqual(stored[prospect.id], (False, "prospect"))
         self.assertEqual(stored[plain.id], (False, False))
+
+    def test_scheduled_refresh_agrees_with_the_segment_rules(self):
+        """The job writes figures and segments in SQL; every marketplace
+        partner (the demo covers every segment) must end with what the
+        Python rules compute for it."""
+        for day in ("2026-11-20 08:00:00", "2027-03-10 08:00:00"):
+            with freeze_time(day), cron_batches_without_commit(self.env):
+                self.Partner._cron_refresh_marketplace_segments(batch_size=7)
+                self.env.invalidate_all()
+                partners = self.Partner.with_context(active_test=False).search(
+                    ["|", ("is_seller", "=", True), ("is_buyer", "=", True)]
+                )
+                stored = {
+                    p.id: (
+                        p.seller_segment,
+                        p.buyer_segment,
+                        p.seller_sale_amount_30d,
+                        p.seller_sale_count_month,
+                        p.seller_last_sale_date,
+                    )
+                    for p in partners
+                }
+                self.assertGreater(len({v[0] for v in stored.values()}), 4)
+                self.env.invalidate_all()
+                sellers = partners.filtered("is_seller")
+                sellers._refresh_seller_sales_figures()
+                for fname in ("seller_segment", "buyer_segment"):
+                    self.env.add_to_compute(partners._fields[fname], partners)
+                partners._recompute_recordset(["seller_segment", "buyer_segment"])
+                computed = {
+                    p.id: (
+                        p.seller_segment,
+                        p.buyer_segment,
+                        p.seller_sale_amount_30d,
+                        p.seller_sale_count_month,
+                        p.seller_last_sale_date,
+                    )
+                    for p in partners
+                }
+                self.assertEqual(stored, computed)
