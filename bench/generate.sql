@@ -147,10 +147,27 @@ UPDATE sale_order so SET amount_untaxed = t.total, amount_total = t.total, amoun
   FROM (SELECT order_id, SUM(price_subtotal) AS total FROM sale_order_line GROUP BY order_id) t
  WHERE t.order_id = so.id AND so.name LIKE 'BENCH/%';
 
+-- The sellers' parts of the confirmed orders, as confirmation creates them:
+-- the value of each seller's lines in company currency, rounded to the cent.
+INSERT INTO marketplace_order_seller (order_id, seller_id, partner_id, company_id, date_order,
+                                      state, amount, line_count, rating_request_sent,
+                                      create_uid, write_uid, create_date, write_date)
+SELECT so.id, pt.marketplace_seller_id, so.partner_id, so.company_id, so.date_order, so.state,
+       ROUND(SUM(sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1.0)), 2), COUNT(*),
+       true, 1, 1, now(), now()
+  FROM sale_order_line sol
+  JOIN sale_order so ON so.id = sol.order_id
+  JOIN product_product pp ON pp.id = sol.product_id
+  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+ WHERE so.name LIKE 'BENCH/%' AND so.state = 'sale' AND pt.marketplace_seller_id IS NOT NULL
+ GROUP BY so.id, pt.marketplace_seller_id;
+
 -- Buyer purchase dates, as the addon maintains them on confirmation.
 UPDATE res_partner p SET buyer_first_order_date = d.first, buyer_last_order_date = d.last
   FROM (SELECT partner_id, MIN(date_order)::date AS first, MAX(date_order)::date AS last
           FROM sale_order WHERE state = 'sale' AND name LIKE 'BENCH/%' GROUP BY partner_id) d
  WHERE d.partner_id = p.id;
 
+-- Visibility map for the index-only scans, statistics for the planner.
+VACUUM ANALYZE marketplace_order_seller;
 ANALYZE;

@@ -29,26 +29,28 @@ def CLOCK():
 
 
 BASELINE_FIGURES = """
-SELECT pt.marketplace_seller_id,
-       COUNT(DISTINCT so.id) FILTER (WHERE so.date_order::date >= %(month)s),
-       ROUND(COALESCE(SUM(sol.price_subtotal / so.currency_rate)
-             FILTER (WHERE so.date_order::date >= %(month)s), 0), 2),
-       COUNT(DISTINCT so.id)
-             FILTER (WHERE so.date_order::date >= %(prev)s AND so.date_order::date < %(month)s),
-       ROUND(COALESCE(SUM(sol.price_subtotal / so.currency_rate)
-             FILTER (WHERE so.date_order::date >= %(prev)s
-                       AND so.date_order::date < %(month)s), 0), 2),
-       COUNT(DISTINCT so.id) FILTER (WHERE so.date_order::date >= %(rolling)s),
-       ROUND(COALESCE(SUM(sol.price_subtotal / so.currency_rate)
-             FILTER (WHERE so.date_order::date >= %(rolling)s), 0), 2),
-       MAX(so.date_order::date)
-  FROM sale_order_line sol
-  JOIN sale_order so ON so.id = sol.order_id
-  JOIN product_product pp ON pp.id = sol.product_id
-  JOIN product_template pt ON pt.id = pp.product_tmpl_id
- WHERE so.state = 'sale' AND pt.marketplace_seller_id IS NOT NULL
-   AND so.date_order::date <= %(today)s
- GROUP BY pt.marketplace_seller_id
+WITH sales AS (
+    SELECT pt.marketplace_seller_id AS seller_id, so.id AS order_id,
+           so.date_order::date AS day,
+           ROUND(SUM(sol.price_subtotal / so.currency_rate), 2) AS amount
+      FROM sale_order_line sol
+      JOIN sale_order so ON so.id = sol.order_id
+      JOIN product_product pp ON pp.id = sol.product_id
+      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+     WHERE so.state = 'sale' AND pt.marketplace_seller_id IS NOT NULL
+       AND so.date_order::date <= %(today)s
+  GROUP BY 1, 2, 3
+)
+SELECT seller_id,
+       COUNT(*) FILTER (WHERE day >= %(month)s),
+       COALESCE(SUM(amount) FILTER (WHERE day >= %(month)s), 0),
+       COUNT(*) FILTER (WHERE day >= %(prev)s AND day < %(month)s),
+       COALESCE(SUM(amount) FILTER (WHERE day >= %(prev)s AND day < %(month)s), 0),
+       COUNT(*) FILTER (WHERE day >= %(rolling)s),
+       COALESCE(SUM(amount) FILTER (WHERE day >= %(rolling)s), 0),
+       MAX(day)
+  FROM sales
+ GROUP BY seller_id
 """
 
 BASELINE_REVENUE_BY_CATEGORY = """

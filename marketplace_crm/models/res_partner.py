@@ -973,9 +973,9 @@ class ResPartner(models.Model):
             )
         )
         changed = self.browse(row[0] for row in self.env.cr.fetchall())
-        fnames = [*self.SELLER_FIGURES, "seller_segment", "buyer_segment"]
-        self.invalidate_recordset(fnames)
         if changed:
+            fnames = [*self.SELLER_FIGURES, "seller_segment", "buyer_segment"]
+            changed.invalidate_recordset(fnames)
             changed.modified(fnames)
             for field in segments:
                 self.env.remove_to_compute(field, changed)
