@@ -21,8 +21,9 @@ class MarketplaceOrderSeller(models.Model):
     order_id = fields.Many2one(
         "sale.order", required=True, index=True, ondelete="cascade", readonly=True
     )
+    # Indexed by _seller_date_idx below, which starts with it.
     seller_id = fields.Many2one(
-        "res.partner", required=True, index=True, ondelete="restrict", readonly=True
+        "res.partner", required=True, ondelete="restrict", readonly=True
     )
     partner_id = fields.Many2one(
         "res.partner",
@@ -45,8 +46,8 @@ class MarketplaceOrderSeller(models.Model):
         "Lines",
         compute="_compute_amount",
         store=True,
-        help="Lines of the seller's products in this order; a part without "
-        "lines (all removed) is no sale.",
+        help="Lines of the seller's products in this order; a part whose lines "
+        "all moved to other sellers' products is no sale.",
     )
     rating_request_sent = fields.Boolean(readonly=True, copy=False, default=False)
 

@@ -36,10 +36,11 @@ VERIFICATION_TRANSITIONS = {
 # The decisions only the marketplace team may take.
 STAFF_DECISIONS = {"validated", "rejected"}
 
-# The sales figures of the sellers among the partners %(ids)s, from their
-# parts of confirmed orders (marketplace.order.seller, read from its
-# (seller, date) index alone): one row per partner, zero figures for a seller
-# without sales, ``seller`` false for a partner who is no seller.
+# The sales figures of the sellers among the partners %(partners)s (a filter
+# on ``p``), from their parts of confirmed orders (marketplace.order.seller,
+# %(sellers)s a filter on its ``seller_id``, read from its (seller, date)
+# index alone): one row per partner, zero figures for a seller without
+# sales, ``seller`` false for a partner who is no seller.
 _FIGURES_CTE = """
 figures AS (
     SELECT seller_id,
@@ -52,7 +53,7 @@ figures AS (
            MAX(day) AS last_day
       FROM (SELECT seller_id, date_order::date AS day, amount
               FROM marketplace_order_seller
-             WHERE seller_id = ANY(%(ids)s)
+             WHERE %(sellers)s
                AND state = 'sale'
                AND line_count > 0
                AND date_order::date <= %(today)s) parts
@@ -65,7 +66,7 @@ figures AS (
            f.last_day
       FROM res_partner p
  LEFT JOIN figures f ON f.seller_id = p.id
-     WHERE p.id = ANY(%(ids)s)
+     WHERE %(partners)s
 )
 """
 
@@ -76,8 +77,8 @@ _FIGURES_CHANGED = """
 IS DISTINCT FROM (new.cm, new.am, new.cp, new.ap, new.cr, new.ar, new.last_day)
 """
 
-# The figures of the sellers among %(ids)s, written where they changed (an
-# order moved); returns the changed sellers.
+# The figures of these sellers, written where they changed (an order moved);
+# returns the changed sellers.
 _SELLER_FIGURES_UPDATE = f"""
 WITH {_FIGURES_CTE}
 UPDATE res_partner p
@@ -93,7 +94,7 @@ UPDATE res_partner p
 RETURNING p.id
 """
 
-# Figures and segments of the partners %(ids)s in one statement, for the
+# Figures and segments of these partners in one statement, for the
 # scheduled refresh (time passes, thresholds change): the two CASE state the
 # rules of _get_seller_segment and _compute_buyer_segment in SQL (tests check
 # both agree). Only the rows whose values change are written.
@@ -143,7 +144,7 @@ UPDATE res_partner p
        seller_segment = new.seller_segment,
        buyer_segment = new.buyer_segment
   FROM seg AS new
- WHERE p.id = new.id
+ WHERE p.id = new.id AND %(target)s
    AND ((new.seller AND {_FIGURES_CHANGED})
         OR (p.seller_segment, p.buyer_segment)
            IS DISTINCT FROM (new.seller_segment, new.buyer_segment))
@@ -891,7 +892,7 @@ class ResPartner(models.Model):
         self.env.cr.execute(
             SQL(
                 _SELLER_FIGURES_UPDATE,
-                ids=list(self.ids),
+                **self._marketplace_partner_filters(),
                 **self._marketplace_refresh_params(),
             )
         )
@@ -900,6 +901,30 @@ class ResPartner(models.Model):
             changed.invalidate_recordset(list(self.SELLER_FIGURES))
             changed.modified(list(self.SELLER_FIGURES))
         return changed
+
+    def _marketplace_partner_filters(self):
+        """SQL filters selecting these partners (``partners``, ``target``)
+        and their order parts (``sellers``).
+
+        A dense set (a batch of the job: every marketplace partner of an id
+        range) is read by range, which PostgreSQL serves from the indexes in
+        order; a few scattered partners (the sellers of one order) by id.
+        """
+        ids = sorted(self.ids)
+        low, high = ids[0], ids[-1]
+        if len(ids) * 4 < high - low + 1:
+            return {
+                "partners": SQL("p.id = ANY(%s)", ids),
+                "sellers": SQL("seller_id = ANY(%s)", ids),
+                "target": SQL("TRUE"),
+            }
+        return {
+            "partners": SQL(
+                "p.id BETWEEN %s AND %s AND p.id = ANY(%s)", low, high, ids
+            ),
+            "sellers": SQL("seller_id BETWEEN %s AND %s", low, high),
+            "target": SQL("p.id BETWEEN %s AND %s", low, high),
+        }
 
     def _flush_marketplace_inputs(self):
         """Write to the database what the figures and segments queries read."""
@@ -968,7 +993,7 @@ class ResPartner(models.Model):
         self.env.cr.execute(
             SQL(
                 _FIGURES_AND_SEGMENTS_UPDATE,
-                ids=list(self.ids),
+                **self._marketplace_partner_filters(),
                 **self._marketplace_refresh_params(),
             )
         )
