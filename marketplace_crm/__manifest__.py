@@ -17,6 +17,7 @@
         "crm",
         "sale_management",
         "website_sale",
+        "website_sale_stock",
         "helpdesk_mgmt",
         "helpdesk_type",
         "helpdesk_mgmt_sla",
@@ -33,6 +34,7 @@
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "data/helpdesk_data.xml",
+        "data/crm_onboarding_data.xml",
         "wizards/marketplace_seller_reject_views.xml",
         "views/res_partner_views.xml",
         "views/marketplace_dispute_views.xml",
@@ -47,6 +49,9 @@
         "views/helpdesk_ticket_type_views.xml",
         "views/marketplace_partner_contract_views.xml",
         "views/helpdesk_portal_templates.xml",
+        "views/seller_registration_templates.xml",
+        "views/seller_portal_templates.xml",
+        "views/crm_lead_views.xml",
         "report/marketplace_sales_report_views.xml",
         "report/marketplace_buyer_conversion_report_views.xml",
         "report/marketplace_ticket_report_views.xml",
@@ -56,6 +61,7 @@
     "demo": [
         "demo/marketplace_demo.xml",
         "demo/helpdesk_demo.xml",
+        "demo/onboarding_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -12,3 +12,4 @@ from . import helpdesk_ticket_team
 from . import helpdesk_sla
 from . import helpdesk_ticket
 from . import marketplace_partner_contract
+from . import crm_lead

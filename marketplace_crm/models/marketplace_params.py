@@ -17,6 +17,8 @@ DEFAULTS = {
     "critical_dispute_amount": 1000.0,
     "critical_dispute_priority": 0,
     "contract_renewal_days": 30,
+    "operations_user_id": 0,
+    "document_max_size_mb": 5,
 }
 
 

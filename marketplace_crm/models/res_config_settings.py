@@ -75,3 +75,17 @@ class ResConfigSettings(models.TransientModel):
         help="Days before the end of a partner contract when its manager is "
         "reminded to renew it.",
     )
+    marketplace_operations_user_id = fields.Many2one(
+        "res.users",
+        "Verification Reviewer",
+        config_parameter="marketplace_crm.operations_user_id",
+        domain=[("share", "=", False)],
+        help="Gets an activity to check the documents when a seller submits "
+        "the profile for verification (the administrator if empty).",
+    )
+    marketplace_document_max_size_mb = fields.Integer(
+        "Maximum Document Size (MB)",
+        config_parameter="marketplace_crm.document_max_size_mb",
+        default=5,
+        help="Largest verification document a seller may upload.",
+    )

@@ -15,3 +15,6 @@ from . import test_helpdesk_tickets
 from . import test_helpdesk_portal
 from . import test_partner_contracts
 from . import test_translations
+from . import test_seller_onboarding
+from . import test_seller_portal
+from . import test_seller_onboarding_tour
