@@ -134,7 +134,11 @@ class SellerPortal(CustomerPortal):
             .sudo()
             .search(
                 [
-                    ("product_id.product_tmpl_id.marketplace_seller_id", "=", seller.id),
+                    (
+                        "product_id.product_tmpl_id.marketplace_seller_id",
+                        "=",
+                        seller.id,
+                    ),
                     ("order_id.state", "=", "sale"),
                 ],
                 order="id desc",

@@ -168,7 +168,9 @@ class TestSellerPortal(HttpCase):
         self.seller_a.invalidate_recordset()
         self.assertEqual(self.seller_a.shop_name, "Anna Ceramics")
         self.assertFalse(self.seller_a.city, "Nothing half-saved")
-        empty = self._post("/my/seller/document", {"document_type_id": self.doc_type.id})
+        empty = self._post(
+            "/my/seller/document", {"document_type_id": self.doc_type.id}
+        )
         self.assertIn("Choose a file", empty.text)
         self.assertFalse(self.seller_a.seller_document_ids)
 
@@ -178,11 +180,29 @@ class TestSellerPortal(HttpCase):
             {"name": "Anna's plate", "marketplace_seller_id": self.seller_a.id}
         )
         order = self.env["sale.order"].create(
-            {"partner_id": buyer.id, "order_line": [
-                (0, 0, {"product_id": product_a.id, "product_uom_qty": 2, "price_unit": 15}),
-                (0, 0, {"product_id": self.product_b.product_variant_id.id,
-                        "product_uom_qty": 1, "price_unit": 30}),
-            ]}
+            {
+                "partner_id": buyer.id,
+                "order_line": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": product_a.id,
+                            "product_uom_qty": 2,
+                            "price_unit": 15,
+                        },
+                    ),
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.product_b.product_variant_id.id,
+                            "product_uom_qty": 1,
+                            "price_unit": 30,
+                        },
+                    ),
+                ],
+            }
         )
         order.action_confirm()
         self.authenticate("anna", "anna-pass")
@@ -231,6 +251,23 @@ class TestSellerPortal(HttpCase):
 
     # ------------------------------------------------------------ the line between sellers
     def test_seller_cannot_reach_another_sellers_records(self):
+        buyer = self.env["res.partner"].create({"name": "Bruno's customer"})
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": buyer.id,
+                "order_line": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.product_b.product_variant_id.id,
+                            "product_uom_qty": 1,
+                        },
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
         self.authenticate("anna", "anna-pass")
         for url in (f"/my/seller/product/{self.product_b.id}",):
             self.assertEqual(self.url_open(url).status_code, 404)
@@ -302,6 +339,21 @@ class TestSellerPortal(HttpCase):
             "helpdesk.ticket",
             "search_read",
             [[("seller_id", "=", self.seller_b.id)]],
+            {"fields": ["id"]},
+        )
+        self.assertEqual(found, [])
+        found = rpc(
+            "sale.order.line",
+            "search_read",
+            [
+                [
+                    (
+                        "product_id.product_tmpl_id.marketplace_seller_id",
+                        "=",
+                        self.seller_b.id,
+                    )
+                ]
+            ],
             {"fields": ["id"]},
         )
         self.assertEqual(found, [])
