@@ -249,7 +249,7 @@ class TestSellerPortal(HttpCase):
         )
         self.assertIn("cannot be negative", bad.text)
 
-    # ------------------------------------------------------------ the line between sellers
+    # ---------------------------------------------- the line between sellers
     def test_seller_cannot_reach_another_sellers_records(self):
         buyer = self.env["res.partner"].create({"name": "Bruno's customer"})
         order = self.env["sale.order"].create(
