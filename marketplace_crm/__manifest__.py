@@ -22,6 +22,7 @@
         "helpdesk_type",
         "helpdesk_mgmt_sla",
         "rating",
+        "calendar",
         "portal_rating",
         "spreadsheet_dashboard",
     ],

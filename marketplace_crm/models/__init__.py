@@ -13,3 +13,4 @@ from . import helpdesk_sla
 from . import helpdesk_ticket
 from . import marketplace_partner_contract
 from . import crm_lead
+from . import marketplace_seller_event

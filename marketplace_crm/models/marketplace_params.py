@@ -19,6 +19,10 @@ DEFAULTS = {
     "contract_renewal_days": 30,
     "operations_user_id": 0,
     "document_max_size_mb": 5,
+    "profile_reminder_days": 5,
+    "profile_second_reminder_days": 7,
+    "coaching_delay_days": 15,
+    "coaching_user_id": 0,
 }
 
 

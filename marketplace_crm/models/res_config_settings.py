@@ -89,3 +89,30 @@ class ResConfigSettings(models.TransientModel):
         default=5,
         help="Largest verification document a seller may upload.",
     )
+    marketplace_profile_reminder_days = fields.Integer(
+        "Profile Reminder (days)",
+        config_parameter="marketplace_crm.profile_reminder_days",
+        default=5,
+        help="Days after registration before a seller with no product gets the "
+        "profile-completion e-mail.",
+    )
+    marketplace_profile_second_reminder_days = fields.Integer(
+        "Second Reminder (days)",
+        config_parameter="marketplace_crm.profile_second_reminder_days",
+        default=7,
+        help="Days after the first reminder before the second one; 0 disables it.",
+    )
+    marketplace_coaching_delay_days = fields.Integer(
+        "Coaching After Follow-up (days)",
+        config_parameter="marketplace_crm.coaching_delay_days",
+        default=15,
+        help="Days without a sale after the inactivity follow-up before a "
+        "coaching session is booked.",
+    )
+    marketplace_coaching_user_id = fields.Many2one(
+        "res.users",
+        "Default Coach",
+        config_parameter="marketplace_crm.coaching_user_id",
+        domain=[("share", "=", False)],
+        help="Coaches sellers who have no account manager.",
+    )

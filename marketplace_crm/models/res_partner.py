@@ -318,6 +318,10 @@ class ResPartner(models.Model):
         help="Disputes per confirmed order, as seller and as buyer.",
     )
 
+    seller_event_ids = fields.One2many(
+        "marketplace.seller.event", "seller_id", "Lifecycle", readonly=True
+    )
+
     # --- support ----------------------------------------------------------------
     marketplace_ticket_count = fields.Integer(
         "Marketplace Tickets", compute="_compute_support_stats"

@@ -18,3 +18,4 @@ from . import test_translations
 from . import test_seller_onboarding
 from . import test_seller_portal
 from . import test_seller_onboarding_tour
+from . import test_seller_automations
