@@ -23,6 +23,7 @@ DEFAULTS = {
     "profile_second_reminder_days": 7,
     "coaching_delay_days": 15,
     "coaching_user_id": 0,
+    "review_decline_percent": 20.0,
 }
 
 

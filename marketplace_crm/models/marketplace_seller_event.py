@@ -75,7 +75,8 @@ class MarketplaceSellerEvent(models.Model):
                        (seller_id, event_type, episode, date,
                         create_uid, create_date, write_uid, write_date)
                 VALUES (%(seller)s, %(type)s, %(episode)s, %(date)s,
-                        %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC')
+                        %(uid)s, NOW() AT TIME ZONE 'UTC',
+                        %(uid)s, NOW() AT TIME ZONE 'UTC')
                 ON CONFLICT (seller_id, event_type, episode) DO NOTHING
                 RETURNING id
                 """,
@@ -274,7 +275,8 @@ class MarketplaceSellerEvent(models.Model):
                     "user_id": manager.id,
                     "partner_ids": [(6, 0, (manager.partner_id | self.seller_id).ids)],
                     "description": self.env._(
-                        "Online coaching: descriptions, photos and prices of the listings."
+                        "Online coaching: descriptions, photos and prices of the "
+                        "listings."
                     ),
                 }
             )

@@ -116,3 +116,10 @@ class ResConfigSettings(models.TransientModel):
         domain=[("share", "=", False)],
         help="Coaches sellers who have no account manager.",
     )
+    marketplace_review_decline_percent = fields.Float(
+        "Monthly Review Decline (%)",
+        config_parameter="marketplace_crm.review_decline_percent",
+        default=20.0,
+        help="A seller whose monthly sales fall by this share or more (or whose "
+        "rating falls by half a star) receives the review e-mail with advice.",
+    )

@@ -318,6 +318,16 @@ class ResPartner(models.Model):
         help="Disputes per confirmed order, as seller and as buyer.",
     )
 
+    has_abandoned_cart = fields.Boolean(
+        "Abandoned Cart",
+        compute="_compute_has_abandoned_cart",
+        search="_search_has_abandoned_cart",
+        help="Has a website cart left without checkout (website_sale's "
+        "abandoned-cart rule).",
+    )
+    seller_review_ids = fields.One2many(
+        "marketplace.seller.review", "seller_id", "Monthly Reviews", readonly=True
+    )
     seller_event_ids = fields.One2many(
         "marketplace.seller.event", "seller_id", "Lifecycle", readonly=True
     )
@@ -446,6 +456,26 @@ class ResPartner(models.Model):
                 if orders[partner.id]
                 else 0.0
             )
+
+    # ------------------------------------------------------------ carts
+    def _abandoned_cart_partners(self):
+        # sudo: a segment over every website cart, whoever asks.
+        orders = (
+            self.env["sale.order"].sudo().search([("is_abandoned_cart", "=", True)])
+        )
+        return orders.partner_id.commercial_partner_id
+
+    def _compute_has_abandoned_cart(self):
+        with_cart = self._abandoned_cart_partners()
+        for partner in self:
+            partner.has_abandoned_cart = partner.commercial_partner_id in with_cart
+
+    def _search_has_abandoned_cart(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on abandoned carts."))
+        ids = self._abandoned_cart_partners().ids
+        positive = (operator == "=") == value
+        return [("commercial_partner_id", "in" if positive else "not in", ids)]
 
     # ------------------------------------------------------------ support
     def _compute_support_stats(self):

@@ -19,3 +19,7 @@ from . import test_seller_onboarding
 from . import test_seller_portal
 from . import test_seller_onboarding_tour
 from . import test_seller_automations
+from . import test_campaigns
+from . import test_outcome_report
+from . import test_monthly_review
+from . import test_back_in_stock
