@@ -12,3 +12,8 @@ from . import helpdesk_ticket_team
 from . import helpdesk_sla
 from . import helpdesk_ticket
 from . import marketplace_partner_contract
+from . import crm_lead
+from . import marketplace_seller_event
+from . import marketplace_seller_review
+from . import product_product
+from . import product_wishlist

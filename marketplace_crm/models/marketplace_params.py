@@ -17,6 +17,13 @@ DEFAULTS = {
     "critical_dispute_amount": 1000.0,
     "critical_dispute_priority": 0,
     "contract_renewal_days": 30,
+    "operations_user_id": 0,
+    "document_max_size_mb": 5,
+    "profile_reminder_days": 5,
+    "profile_second_reminder_days": 7,
+    "coaching_delay_days": 15,
+    "coaching_user_id": 0,
+    "review_decline_percent": 20.0,
 }
 
 

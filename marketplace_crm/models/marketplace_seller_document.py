@@ -1,5 +1,18 @@
+import base64
+import binascii
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.mimetypes import guess_mimetype
+
+from .marketplace_params import get_param
+
+# Accepted files, recognised by their content, not their name.
+ALLOWED_MIMETYPES = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPG",
+    "image/png": "PNG",
+}
 
 
 class MarketplaceSellerDocument(models.Model):
@@ -56,4 +69,31 @@ class MarketplaceSellerDocument(models.Model):
             if doc.document_type_id.requires_expiry and not doc.expiry_date:
                 raise ValidationError(
                     _("A %s needs an expiry date.", doc.document_type_id.name)
+                )
+
+    @api.constrains("file")
+    def _check_file(self):
+        """PDF, JPG or PNG only (by content), within the size set in Settings."""
+        max_mb = get_param(self.env, "document_max_size_mb")
+        for doc in self.filtered("file"):
+            try:
+                raw = base64.b64decode(doc.with_context(bin_size=False).file)
+            except (binascii.Error, ValueError) as error:
+                raise ValidationError(_("The file could not be read.")) from error
+            if max_mb and len(raw) > max_mb * 1024 * 1024:
+                raise ValidationError(
+                    _(
+                        "“%(name)s” is %(size).1f MB: documents may not exceed "
+                        "%(max)s MB.",
+                        name=doc.file_name or doc.display_name,
+                        size=len(raw) / 1024 / 1024,
+                        max=max_mb,
+                    )
+                )
+            if guess_mimetype(raw) not in ALLOWED_MIMETYPES:
+                raise ValidationError(
+                    _(
+                        "“%(name)s” is not a PDF, JPG or PNG file.",
+                        name=doc.file_name or doc.display_name,
+                    )
                 )

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
 
 
 class ProductTemplate(models.Model):
@@ -14,6 +15,45 @@ class ProductTemplate(models.Model):
         help="The seller who lists this product. Only validated sellers' "
         "products can be published.",
     )
+    marketplace_publish_notified = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The seller received the publication e-mail with listing tips.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        products = super().create(vals_list)
+        products.filtered("is_published")._marketplace_after_publication()
+        return products
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("is_published"):
+            self._marketplace_after_publication()
+        return res
+
+    def _marketplace_after_publication(self):
+        """First publication of a seller's product: the seller gets the
+        confirmation e-mail with listing tips (once per product) and their
+        onboarding moves on."""
+        products = self.filtered(
+            lambda p: p.marketplace_seller_id and not p.marketplace_publish_notified
+        )
+        if not products:
+            return
+        # sudo: publication may come from the seller's portal; the flag and
+        # the e-mail are system-maintained.
+        products.sudo().marketplace_publish_notified = True
+        template = self.env.ref(
+            "marketplace_crm.mail_template_listing_published", raise_if_not_found=False
+        )
+        if template and template.active:
+            for product in products:
+                template.sudo().send_mail(
+                    product.id, email_layout_xmlid="mail.mail_notification_light"
+                )
+        products.marketplace_seller_id._marketplace_onboarding_sync()
 
     @api.constrains("is_published", "marketplace_seller_id")
     def _check_marketplace_seller_can_publish(self):
@@ -37,3 +77,46 @@ class ProductTemplate(models.Model):
                         )[seller.verification_state],
                     )
                 )
+
+    def _marketplace_set_quantity(self, quantity):
+        """Set the quantity on hand of this product in the company's main
+        warehouse, by an inventory adjustment (a stock move is recorded)."""
+        self.ensure_one()
+        if not self.is_storable:
+            return
+        # sudo: sellers set the stock of their own products from the portal.
+        warehouse = (
+            self.env["stock.warehouse"]
+            .sudo()
+            .search([("company_id", "=", self.env.company.id)], limit=1)
+        )
+        if not warehouse:
+            return
+        product = self.product_variant_id
+        Quant = self.env["stock.quant"].sudo().with_context(inventory_mode=True)
+        quant = Quant.search(
+            [
+                ("product_id", "=", product.id),
+                ("location_id", "=", warehouse.lot_stock_id.id),
+            ],
+            limit=1,
+        )
+        rounding = product.uom_id.rounding
+        if float_compare(quant.quantity, quantity, precision_rounding=rounding) == 0:
+            return
+        if quant:
+            quant.inventory_quantity = quantity
+        else:
+            quant = Quant.create(
+                {
+                    "product_id": product.id,
+                    "location_id": warehouse.lot_stock_id.id,
+                    "inventory_quantity": quantity,
+                }
+            )
+        quant.action_apply_inventory()
+
+    def _marketplace_quantity(self):
+        """Quantity on hand shown to the seller."""
+        self.ensure_one()
+        return self.sudo().qty_available if self.is_storable else 0.0

@@ -75,3 +75,51 @@ class ResConfigSettings(models.TransientModel):
         help="Days before the end of a partner contract when its manager is "
         "reminded to renew it.",
     )
+    marketplace_operations_user_id = fields.Many2one(
+        "res.users",
+        "Verification Reviewer",
+        config_parameter="marketplace_crm.operations_user_id",
+        domain=[("share", "=", False)],
+        help="Gets an activity to check the documents when a seller submits "
+        "the profile for verification (the administrator if empty).",
+    )
+    marketplace_document_max_size_mb = fields.Integer(
+        "Maximum Document Size (MB)",
+        config_parameter="marketplace_crm.document_max_size_mb",
+        default=5,
+        help="Largest verification document a seller may upload.",
+    )
+    marketplace_profile_reminder_days = fields.Integer(
+        "Profile Reminder (days)",
+        config_parameter="marketplace_crm.profile_reminder_days",
+        default=5,
+        help="Days after registration before a seller with no product gets the "
+        "profile-completion e-mail.",
+    )
+    marketplace_profile_second_reminder_days = fields.Integer(
+        "Second Reminder (days)",
+        config_parameter="marketplace_crm.profile_second_reminder_days",
+        default=7,
+        help="Days after the first reminder before the second one; 0 disables it.",
+    )
+    marketplace_coaching_delay_days = fields.Integer(
+        "Coaching After Follow-up (days)",
+        config_parameter="marketplace_crm.coaching_delay_days",
+        default=15,
+        help="Days without a sale after the inactivity follow-up before a "
+        "coaching session is booked.",
+    )
+    marketplace_coaching_user_id = fields.Many2one(
+        "res.users",
+        "Default Coach",
+        config_parameter="marketplace_crm.coaching_user_id",
+        domain=[("share", "=", False)],
+        help="Coaches sellers who have no account manager.",
+    )
+    marketplace_review_decline_percent = fields.Float(
+        "Monthly Review Decline (%)",
+        config_parameter="marketplace_crm.review_decline_percent",
+        default=20.0,
+        help="A seller whose monthly sales fall by this share or more (or whose "
+        "rating falls by half a star) receives the review e-mail with advice.",
+    )

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -287,6 +287,20 @@ class ResPartner(models.Model):
         help="Disputes per confirmed order, as seller and as buyer.",
     )
 
+    has_abandoned_cart = fields.Boolean(
+        "Abandoned Cart",
+        compute="_compute_has_abandoned_cart",
+        search="_search_has_abandoned_cart",
+        help="Has a website cart left without checkout (website_sale's "
+        "abandoned-cart rule).",
+    )
+    seller_review_ids = fields.One2many(
+        "marketplace.seller.review", "seller_id", "Monthly Reviews", readonly=True
+    )
+    seller_event_ids = fields.One2many(
+        "marketplace.seller.event", "seller_id", "Lifecycle", readonly=True
+    )
+
     # --- support ----------------------------------------------------------------
     marketplace_ticket_count = fields.Integer(
         "Marketplace Tickets", compute="_compute_support_stats"
@@ -411,6 +425,26 @@ class ResPartner(models.Model):
                 if orders[partner.id]
                 else 0.0
             )
+
+    # ------------------------------------------------------------ carts
+    def _abandoned_cart_partners(self):
+        # sudo: a segment over every website cart, whoever asks.
+        orders = (
+            self.env["sale.order"].sudo().search([("is_abandoned_cart", "=", True)])
+        )
+        return orders.partner_id.commercial_partner_id
+
+    def _compute_has_abandoned_cart(self):
+        with_cart = self._abandoned_cart_partners()
+        for partner in self:
+            partner.has_abandoned_cart = partner.commercial_partner_id in with_cart
+
+    def _search_has_abandoned_cart(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on abandoned carts."))
+        ids = self._abandoned_cart_partners().ids
+        positive = (operator == "=") == value
+        return [("commercial_partner_id", "in" if positive else "not in", ids)]
 
     # ------------------------------------------------------------ support
     def _compute_support_stats(self):
@@ -653,6 +687,8 @@ class ResPartner(models.Model):
         self.write(
             {"verification_state": "pending", "verification_rejection_reason": False}
         )
+        self._notify_operations_of_submission()
+        self._marketplace_onboarding_sync()
         return True
 
     def action_validate_seller(self):
@@ -681,6 +717,8 @@ class ResPartner(models.Model):
                 "verification_rejection_reason": False,
             }
         )
+        self._send_verification_outcome()
+        self._marketplace_onboarding_sync()
         return True
 
     def action_reject_seller(self, reason):
@@ -695,7 +733,137 @@ class ResPartner(models.Model):
                 "verification_date": fields.Datetime.now(),
             }
         )
+        self._send_verification_outcome()
         return True
+
+    # ------------------------------------------------------------------ onboarding
+    @api.model
+    def _marketplace_register_seller(self, values):
+        """Register a seller from the public form: reuse the contact of that
+        e-mail (never a second account), make it a seller, give it a portal
+        user invited by Odoo's sign-up e-mail, and open its onboarding
+        opportunity. ``values``: name, email, phone, shop_name,
+        shop_description, all checked by the caller. Returns the partner."""
+        email = tools.email_normalize(values["email"])
+        Partner = self.sudo()  # sudo: public sign-up; only the given values are written
+        partner = Partner.search([("email_normalized", "=", email)], limit=1)
+        user = partner.user_ids[:1]
+        if user and not user.share:
+            # An employee's address: never turn staff into a portal seller.
+            return partner
+        if not partner:
+            partner = Partner.create(
+                {"name": values["name"], "email": email, "phone": values.get("phone")}
+            )
+        seller_vals = {"is_seller": True}
+        for fname in ("shop_name", "shop_description", "phone"):
+            if values.get(fname) and not partner[fname]:
+                seller_vals[fname] = values[fname]
+        partner.write(seller_vals)
+        if not user:
+            user = (
+                self.env["res.users"]
+                .sudo()
+                .with_context(no_reset_password=True)
+                ._create_user_from_template(
+                    {
+                        "email": email,
+                        "login": email,
+                        "partner_id": partner.id,
+                        "company_id": self.env.company.id,
+                        "company_ids": [(6, 0, self.env.company.ids)],
+                    }
+                )
+            )
+            user.with_context(create_user=True).action_reset_password()
+        partner._marketplace_onboarding_lead()
+        return partner
+
+    def _marketplace_onboarding_lead(self):
+        """The onboarding opportunity of this seller, created if missing."""
+        self.ensure_one()
+        Lead = self.env["crm.lead"].sudo()  # sudo: see _marketplace_register_seller
+        lead = Lead.with_context(active_test=False).search(
+            [("marketplace_seller_id", "=", self.id)], limit=1
+        )
+        if lead:
+            return lead
+        team = self.env.ref(
+            "marketplace_crm.crm_team_seller_onboarding", raise_if_not_found=False
+        )
+        return Lead.create(
+            {
+                "name": _("Onboarding: %s", self.shop_name or self.name),
+                "type": "opportunity",
+                "partner_id": self.id,
+                "marketplace_seller_id": self.id,
+                "team_id": team.id,
+                "user_id": False,
+                "stage_id": Lead._onboarding_stage("registration").id,
+            }
+        )
+
+    def _marketplace_onboarding_sync(self):
+        """Move each seller's onboarding opportunity to the step its progress
+        has reached: profile edited, profile complete (documents to check),
+        validated (activation), a first product published (active seller)."""
+        Lead = self.env["crm.lead"].sudo()  # sudo: the seller's progress moves it
+        leads = Lead.search([("marketplace_seller_id", "in", self.ids)])
+        for lead in leads:
+            seller = lead.marketplace_seller_id
+            step = "registration"
+            if seller.shop_logo or seller.street or seller.bank_ids:
+                step = "profile"
+            if seller.profile_completeness >= 100 or seller.verification_state in (
+                "pending",
+                "rejected",
+            ):
+                step = "documents"
+            if seller.verification_state == "validated":
+                step = "activation"
+                if (
+                    self.env["product.template"]
+                    .sudo()
+                    .search_count(
+                        [
+                            ("marketplace_seller_id", "=", seller.id),
+                            ("is_published", "=", True),
+                        ],
+                        limit=1,
+                    )
+                ):
+                    step = "active"
+            lead._move_forward_to(step)
+
+    def _notify_operations_of_submission(self):
+        """An activity for the operations team to check the documents."""
+        user_id = get_param(self.env, "operations_user_id")
+        user = self.env["res.users"].sudo().browse(user_id).exists() or self.env.ref(
+            "base.user_admin"
+        )
+        for partner in self:
+            # sudo: the seller submits from the portal; the activity is for staff.
+            partner.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=user.id,
+                summary=_("Check the documents of %s", partner.display_name),
+                note=_("The seller submitted the profile for verification."),
+            )
+
+    def _send_verification_outcome(self):
+        """E-mail each seller the outcome of the verification."""
+        for partner in self:
+            xmlid = (
+                "marketplace_crm.mail_template_seller_validated"
+                if partner.verification_state == "validated"
+                else "marketplace_crm.mail_template_seller_rejected"
+            )
+            template = self.env.ref(xmlid, raise_if_not_found=False)
+            if template and template.active:
+                # sudo: the e-mail goes out whoever decides.
+                template.sudo().send_mail(
+                    partner.id, email_layout_xmlid="mail.mail_notification_light"
+                )
 
     def action_open_reject_wizard(self):
         return {

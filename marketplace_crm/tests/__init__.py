@@ -15,3 +15,11 @@ from . import test_helpdesk_tickets
 from . import test_helpdesk_portal
 from . import test_partner_contracts
 from . import test_translations
+from . import test_seller_onboarding
+from . import test_seller_portal
+from . import test_seller_onboarding_tour
+from . import test_seller_automations
+from . import test_campaigns
+from . import test_outcome_report
+from . import test_monthly_review
+from . import test_back_in_stock

@@ -55,7 +55,11 @@ class TestSellerRating(MarketplaceCase):
         self._rate(self.seller, 1)
         self.assertTrue(self.seller.seller_low_rating_alert)
         alerts = activities.search(
-            [("res_id", "=", self.seller.id), ("res_model", "=", "res.partner")]
+            [
+                ("res_id", "=", self.seller.id),
+                ("res_model", "=", "res.partner"),
+                ("summary", "ilike", "rating"),
+            ]
         )
         self.assertEqual(len(alerts), 1)
         self.assertEqual(alerts.user_id, self.staff, "The account manager is alerted")
@@ -63,7 +67,11 @@ class TestSellerRating(MarketplaceCase):
         self._rate(self.seller, 1)
         self.seller._refresh_seller_rating()
         alerts = activities.search(
-            [("res_id", "=", self.seller.id), ("res_model", "=", "res.partner")]
+            [
+                ("res_id", "=", self.seller.id),
+                ("res_model", "=", "res.partner"),
+                ("summary", "ilike", "rating"),
+            ]
         )
         self.assertEqual(len(alerts), 1)
         # Back above the threshold re-arms the alert; falling again alerts again.
@@ -74,7 +82,11 @@ class TestSellerRating(MarketplaceCase):
             self._rate(self.seller, 1)
         self.assertTrue(self.seller.seller_low_rating_alert)
         alerts = activities.search(
-            [("res_id", "=", self.seller.id), ("res_model", "=", "res.partner")]
+            [
+                ("res_id", "=", self.seller.id),
+                ("res_model", "=", "res.partner"),
+                ("summary", "ilike", "rating"),
+            ]
         )
         self.assertEqual(len(alerts), 2)
 

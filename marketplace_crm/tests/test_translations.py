@@ -30,15 +30,17 @@ class TestFrenchTranslations(MarketplaceCase):
         menu = self.env.ref("marketplace_crm.menu_marketplace_root").with_env(self.fr)
         self.assertEqual(menu.name, "Place de marché")
         segments = dict(
-            self.fr["res.partner"]._fields["seller_segment"]._description_selection(
-                self.fr
-            )
+            self.fr["res.partner"]
+            ._fields["seller_segment"]
+            ._description_selection(self.fr)
         )
         self.assertEqual(segments["high_performer"], "Vendeur performant")
 
     def test_contract_renewal_mail_in_french(self):
         template = self.env.ref("marketplace_crm.mail_template_contract_renewal")
-        partner = self.Partner.create({"name": "Colis FR", "is_logistics_partner": True})
+        partner = self.Partner.create(
+            {"name": "Colis FR", "is_logistics_partner": True}
+        )
         contract = self.env["marketplace.partner.contract"].create(
             {"name": "Livraison", "partner_id": partner.id, "date_end": "2027-01-31"}
         )

@@ -1,0 +1,326 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+from psycopg2.errors import SerializationFailure
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .marketplace_params import get_param
+
+EVENT_TYPES = [
+    ("profile_reminder", "Profile reminder"),
+    ("profile_reminder_2", "Second profile reminder"),
+    ("inactivity_followup", "Inactivity follow-up"),
+    ("coaching", "Coaching session"),
+    ("reactivation", "Reactivation"),
+]
+
+
+class MarketplaceSellerEvent(models.Model):
+    """The lifecycle timeline of a seller: what the automations did and when.
+
+    A row is claimed before its e-mail or meeting goes out, under a unique
+    (seller, type, episode) key: whatever the number of runs or workers, each
+    reminder, follow-up or coaching session happens once per episode.
+    """
+
+    _name = "marketplace.seller.event"
+    _description = "Seller Lifecycle Event"
+    _order = "date desc, id desc"
+    _rec_name = "event_type"
+
+    seller_id = fields.Many2one(
+        "res.partner", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    event_type = fields.Selection(EVENT_TYPES, "Event", required=True, readonly=True)
+    episode = fields.Char(
+        required=True,
+        readonly=True,
+        help="What the event belongs to: the registration, or an inactivity "
+        "episode named after the last sale before it.",
+    )
+    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+    calendar_event_id = fields.Many2one("calendar.event", readonly=True)
+    note = fields.Char(readonly=True)
+
+    _unique_event = models.Constraint(
+        "UNIQUE(seller_id, event_type, episode)",
+        "This lifecycle event already happened for this seller.",
+    )
+
+    # ------------------------------------------------------------ claiming
+    @api.model
+    def _claim(self, seller, event_type, episode, date=None):
+        """Record the event if it has not happened yet and return it; return
+        an empty recordset if it already has. Against a concurrent worker the
+        unique index makes the second insert wait for the first transaction;
+        once that one commits, the second gets a serialization failure
+        (repeatable read), which here means "already done"."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                claimed = self._insert_event(seller, event_type, episode, date)
+        except SerializationFailure:
+            return self.browse()
+        if claimed:
+            seller.invalidate_recordset(["seller_event_ids"])
+        return claimed
+
+    @api.model
+    def _insert_event(self, seller, event_type, episode, date):
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO marketplace_seller_event
+                       (seller_id, event_type, episode, date,
+                        create_uid, create_date, write_uid, write_date)
+                VALUES (%(seller)s, %(type)s, %(episode)s, %(date)s,
+                        %(uid)s, NOW() AT TIME ZONE 'UTC',
+                        %(uid)s, NOW() AT TIME ZONE 'UTC')
+                ON CONFLICT (seller_id, event_type, episode) DO NOTHING
+                RETURNING id
+                """,
+                seller=seller.id,
+                type=event_type,
+                episode=episode,
+                date=date or fields.Datetime.now(),
+                uid=self.env.uid,
+            )
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _send_template(self, xmlid):
+        """Send the template to the seller of each event, in their language."""
+        template = self.env.ref(xmlid, raise_if_not_found=False)
+        if not (template and template.active):
+            return
+        for event in self:
+            template.send_mail(
+                event.seller_id.id, email_layout_xmlid="mail.mail_notification_light"
+            )
+
+    @api.model
+    def _run_in_batches(self, sellers, handler, batch_size=100):
+        """Call ``handler(batch)`` per batch of sellers, committing each."""
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(sellers))
+        for start in range(0, len(sellers), batch_size):
+            batch = sellers[start : start + batch_size]
+            handler(batch)
+            cron._commit_progress(len(batch))
+
+    # ------------------------------------------------------------ 1. profile reminders
+    @api.model
+    def _sellers_without_listing(self, domain):
+        Partner = self.env["res.partner"]
+        sellers = Partner.search(domain, order="id")
+        listed = {
+            seller.id
+            for [seller] in self.env["product.template"]
+            .with_context(active_test=False)
+            ._read_group(
+                [("marketplace_seller_id", "in", sellers.ids)],
+                ["marketplace_seller_id"],
+            )
+        }
+        return sellers.filtered(lambda s: s.id not in listed)
+
+    @api.model
+    def _cron_profile_reminders(self):
+        """Sellers registered for N days with no product listed get the
+        profile-completion e-mail once, and optionally a second reminder."""
+        today = fields.Date.context_today(self)
+        days = get_param(self.env, "profile_reminder_days")
+        base = [
+            ("is_seller", "=", True),
+            ("seller_suspended", "=", False),
+            ("verification_state", "!=", "rejected"),
+        ]
+        sellers = self._sellers_without_listing(
+            [*base, ("seller_registration_date", "<=", today - timedelta(days=days))]
+        )
+
+        def remind(batch):
+            for seller in batch:
+                self._claim(seller, "profile_reminder", "registration")._send_template(
+                    "marketplace_crm.mail_template_profile_reminder"
+                )
+
+        self._run_in_batches(sellers, remind)
+        second_days = get_param(self.env, "profile_second_reminder_days")
+        if not second_days:
+            return
+        first = self.search(
+            [
+                ("event_type", "=", "profile_reminder"),
+                ("date", "<=", fields.Datetime.now() - timedelta(days=second_days)),
+            ]
+        )
+        sellers = self._sellers_without_listing(
+            [*base, ("id", "in", first.seller_id.ids)]
+        )
+
+        def remind_again(batch):
+            for seller in batch:
+                self._claim(
+                    seller, "profile_reminder_2", "registration"
+                )._send_template("marketplace_crm.mail_template_profile_reminder_2")
+
+        self._run_in_batches(sellers, remind_again)
+
+    # ------------------------------------------------------------ 2. inactivity
+    @api.model
+    def _inactivity_episode(self, seller):
+        """The inactivity episode a seller is in: named after the last sale."""
+        return (
+            seller.seller_last_sale_date.isoformat()
+            if seller.seller_last_sale_date
+            else "never"
+        )
+
+    @api.model
+    def _cron_inactivity_followups(self):
+        """Record reactivations (a sale after a follow-up), then send the
+        guide to improving descriptions and visuals to each seller without a
+        sale for N days, once per inactivity episode."""
+        self._record_reactivations()
+        today = fields.Date.context_today(self)
+        limit = today - timedelta(days=get_param(self.env, "seller_inactive_days"))
+        sellers = self.env["res.partner"].search(
+            [
+                ("is_seller", "=", True),
+                ("verification_state", "=", "validated"),
+                ("seller_suspended", "=", False),
+                "|",
+                ("seller_last_sale_date", "<=", limit),
+                "&",
+                ("seller_last_sale_date", "=", False),
+                ("verification_date", "<=", fields.Datetime.to_datetime(limit)),
+            ],
+            order="id",
+        )
+
+        def follow_up(batch):
+            for seller in batch:
+                episode = self._inactivity_episode(seller)
+                self._claim(seller, "inactivity_followup", episode)._send_template(
+                    "marketplace_crm.mail_template_inactivity_guide"
+                )
+
+        self._run_in_batches(sellers, follow_up)
+
+    @api.model
+    def _record_reactivations(self):
+        followups = self.search([("event_type", "=", "inactivity_followup")])
+        for followup in followups:
+            seller = followup.seller_id
+            if (
+                seller.seller_last_sale_date
+                and self._inactivity_episode(seller) != followup.episode
+                and seller.seller_last_sale_date >= followup.date.date()
+            ):
+                self._claim(
+                    seller,
+                    "reactivation",
+                    followup.episode,
+                    date=datetime.combine(seller.seller_last_sale_date, time(12)),
+                )
+
+    # ------------------------------------------------------------ 3. coaching
+    @api.model
+    def _cron_coaching_sessions(self):
+        """Still no sale N days after the follow-up: book an online coaching
+        session with the seller and their account manager at the manager's
+        next free working hour, once per episode."""
+        delay = get_param(self.env, "coaching_delay_days")
+        followups = self.search(
+            [
+                ("event_type", "=", "inactivity_followup"),
+                ("date", "<=", fields.Datetime.now() - timedelta(days=delay)),
+            ]
+        ).filtered(lambda e: self._inactivity_episode(e.seller_id) == e.episode)
+
+        def coach(batch):
+            for followup in batch:
+                event = self._claim(followup.seller_id, "coaching", followup.episode)
+                if event:
+                    event._book_coaching()
+
+        self._run_in_batches(followups, coach, batch_size=20)
+
+    def _coaching_manager(self):
+        self.ensure_one()
+        user_id = get_param(self.env, "coaching_user_id")
+        return (
+            self.seller_id.user_id
+            or self.env["res.users"].browse(user_id).exists()
+            or self.env.ref("base.user_admin")
+        )
+
+    def _book_coaching(self):
+        self.ensure_one()
+        manager = self._coaching_manager()
+        start = self._next_free_slot(manager)
+        meeting = (
+            self.env["calendar.event"]
+            .with_context(mail_notrack=True)
+            .create(
+                {
+                    "name": self.env._(
+                        "Coaching session: %s",
+                        self.seller_id.shop_name or self.seller_id.name,
+                    ),
+                    "start": start,
+                    "stop": start + timedelta(hours=1),
+                    "user_id": manager.id,
+                    "partner_ids": [(6, 0, (manager.partner_id | self.seller_id).ids)],
+                    "description": self.env._(
+                        "Online coaching: descriptions, photos and prices of the "
+                        "listings."
+                    ),
+                }
+            )
+        )
+        meeting._set_discuss_videocall_location()
+        self.write(
+            {"calendar_event_id": meeting.id, "note": meeting.videocall_location}
+        )
+        self.seller_id.activity_schedule(
+            "mail.mail_activity_data_meeting",
+            date_deadline=start.date(),
+            user_id=manager.id,
+            summary=self.env._("Coach %s", self.seller_id.display_name),
+            note=self.env._(
+                "No sale since the follow-up: prepare the coaching session."
+            ),
+        )
+
+    @api.model
+    def _next_free_slot(self, user, duration=1, horizon_days=21):
+        """Start (naive UTC) of the first hour, from tomorrow, within the
+        user's working hours and free of their calendar events."""
+        calendar = user.resource_calendar_id or user.company_id.resource_calendar_id
+        tz = pytz.timezone(calendar.tz or user.tz or "UTC")
+        now = fields.Datetime.now()
+        local_tomorrow = (
+            pytz.utc.localize(now).astimezone(tz) + timedelta(days=1)
+        ).date()
+        start = tz.localize(datetime.combine(local_tomorrow, time.min))
+        end = start + timedelta(days=horizon_days)
+        busy = self.env["calendar.event"].search(
+            [
+                ("partner_ids", "in", user.partner_id.ids),
+                ("stop", ">", start.astimezone(pytz.utc).replace(tzinfo=None)),
+                ("start", "<", end.astimezone(pytz.utc).replace(tzinfo=None)),
+            ]
+        )
+        intervals = calendar._work_intervals_batch(start, end)[False]
+        for interval_start, interval_stop, __ in intervals:
+            slot = interval_start
+            while slot + timedelta(hours=duration) <= interval_stop:
+                slot_utc = slot.astimezone(pytz.utc).replace(tzinfo=None)
+                slot_end = slot_utc + timedelta(hours=duration)
+                if not any(e.start < slot_end and e.stop > slot_utc for e in busy):
+                    return slot_utc
+                slot += timedelta(hours=duration)
+        return start.astimezone(pytz.utc).replace(tzinfo=None) + timedelta(hours=9)

@@ -1,0 +1,224 @@
+from datetime import timedelta
+
+from psycopg2 import IntegrityError
+from psycopg2.errors import SerializationFailure
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .marketplace_params import get_param
+
+
+class MarketplaceSellerReview(models.Model):
+    """The monthly performance review of a seller: the month's sales and
+    rating against the month before, and the recommendations sent when they
+    declined. One review per seller and month."""
+
+    _name = "marketplace.seller.review"
+    _description = "Seller Monthly Review"
+    _order = "month desc, id desc"
+    _rec_name = "month"
+
+    seller_id = fields.Many2one(
+        "res.partner", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    month = fields.Date(
+        required=True, readonly=True, help="First day of the month reviewed."
+    )
+    currency_id = fields.Many2one(related="seller_id.marketplace_currency_id")
+    sales_amount = fields.Monetary("Sales", readonly=True)
+    previous_sales_amount = fields.Monetary("Sales the Month Before", readonly=True)
+    sales_count = fields.Integer("Orders", readonly=True)
+    previous_sales_count = fields.Integer("Orders the Month Before", readonly=True)
+    sales_change = fields.Float("Sales Change (%)", readonly=True)
+    rating_avg = fields.Float("Rating", readonly=True)
+    previous_rating_avg = fields.Float("Rating the Month Before", readonly=True)
+    declined = fields.Boolean(readonly=True)
+    recommendations = fields.Text(readonly=True)
+
+    _unique_month = models.Constraint(
+        "UNIQUE(seller_id, month)", "A seller is reviewed once a month."
+    )
+
+    # ------------------------------------------------------------ job
+    @api.model
+    def _cron_monthly_reviews(self, batch_size=200):
+        """Review last month for every validated seller not reviewed yet."""
+        today = fields.Date.context_today(self)
+        month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        done = self.search([("month", "=", month)]).seller_id
+        sellers = self.env["res.partner"].search(
+            [
+                ("is_seller", "=", True),
+                ("verification_state", "=", "validated"),
+                ("seller_suspended", "=", False),
+                ("id", "not in", done.ids),
+            ],
+            order="id",
+        )
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(sellers))
+        for start in range(0, len(sellers), batch_size):
+            batch = sellers[start : start + batch_size]
+            for vals in self._review_values(batch, month):
+                review = self._create_once(vals)
+                if review.declined:
+                    review._send_review()
+            cron._commit_progress(len(batch))
+
+    @api.model
+    def _create_once(self, vals):
+        """Create the review unless another run already did."""
+        try:
+            with self.env.cr.savepoint():
+                return self.create(vals)
+        except (IntegrityError, SerializationFailure):
+            return self.browse()
+
+    @api.model
+    def _review_values(self, sellers, month):
+        """Values of the reviews of ``sellers`` for ``month``, in two queries."""
+        previous = (month - timedelta(days=1)).replace(day=1)
+        following = (month + timedelta(days=32)).replace(day=1)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT pt.marketplace_seller_id,
+                       date_trunc('month', so.date_order)::date,
+                       SUM(sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1.0)),
+                       COUNT(DISTINCT so.id)
+                  FROM sale_order_line sol
+                  JOIN sale_order so ON so.id = sol.order_id
+                  JOIN product_product pp ON pp.id = sol.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE so.state = 'sale'
+                   AND pt.marketplace_seller_id IN %(ids)s
+                   AND so.date_order >= %(previous)s AND so.date_order < %(following)s
+              GROUP BY 1, 2
+                """,
+                ids=tuple(sellers.ids),
+                previous=previous,
+                following=following,
+            )
+        )
+        sales = {(row[0], row[1]): row[2:] for row in self.env.cr.fetchall()}
+        ratings = {
+            (partner.id, fields.Date.to_date(day).replace(day=1)): avg
+            for partner, day, avg in self.env["rating.rating"]
+            .sudo()  # sudo: figures of the seller's own ratings, for the review
+            ._read_group(
+                [
+                    ("res_model", "=", "marketplace.order.seller"),
+                    ("rated_partner_id", "in", sellers.ids),
+                    ("consumed", "=", True),
+                    ("rating", ">", 0),
+                    ("write_date", ">=", previous),
+                    ("write_date", "<", following),
+                ],
+                ["rated_partner_id", "write_date:month"],
+                ["rating:avg"],
+            )
+        }
+        threshold = get_param(self.env, "review_decline_percent")
+        for seller in sellers:
+            amount, count = sales.get((seller.id, month), (0.0, 0))
+            prev_amount, prev_count = sales.get((seller.id, previous), (0.0, 0))
+            rating = ratings.get((seller.id, month), 0.0)
+            prev_rating = ratings.get((seller.id, previous), 0.0)
+            change = (
+                100.0 * (amount - prev_amount) / prev_amount if prev_amount else 0.0
+            )
+            declined = bool(
+                (prev_amount and change <= -threshold)
+                or (rating and prev_rating and rating <= prev_rating - 0.5)
+            )
+            vals = {
+                "seller_id": seller.id,
+                "month": month,
+                "sales_amount": amount,
+                "previous_sales_amount": prev_amount,
+                "sales_count": count,
+                "previous_sales_count": prev_count,
+                "sales_change": change,
+                "rating_avg": rating,
+                "previous_rating_avg": prev_rating,
+                "declined": declined,
+            }
+            if declined:
+                vals["recommendations"] = "\n".join(self._recommendations(seller, vals))
+            yield vals
+
+    @api.model
+    def _recommendations(self, seller, figures):
+        """Advice that follows from the seller's own figures and listings."""
+        advice = []
+        Product = self.env["product.template"].sudo()  # sudo: listings' figures
+        listings = Product.search(
+            [("marketplace_seller_id", "=", seller.id), ("is_published", "=", True)]
+        )
+        if listings:
+            categories = listings.categ_id
+            peers = Product.search(
+                [
+                    ("categ_id", "in", categories.ids),
+                    ("is_published", "=", True),
+                    ("marketplace_seller_id", "!=", seller.id),
+                ]
+            )
+            own_price = sum(listings.mapped("list_price")) / len(listings)
+            peer_price = peers and sum(peers.mapped("list_price")) / len(peers)
+            if peer_price and own_price > 1.2 * peer_price:
+                advice.append(
+                    self.env._(
+                        "Price adjustment: your products cost %(own)s on average, "
+                        "%(pct)s %% more than similar products (%(peer)s).",
+                        own=seller.marketplace_currency_id.format(own_price),
+                        peer=seller.marketplace_currency_id.format(peer_price),
+                        pct=round(100 * (own_price / peer_price - 1)),
+                    )
+                )
+            without_photo = listings.filtered(lambda p: not p.image_1920)
+            if without_photo:
+                advice.append(
+                    self.env._(
+                        "Better photos: %(count)s of your %(total)s listings have no "
+                        "photo; add daylight photos, one of them in use.",
+                        count=len(without_photo),
+                        total=len(listings),
+                    )
+                )
+        rating, previous_rating = figures["rating_avg"], figures["previous_rating_avg"]
+        if rating and previous_rating and rating <= previous_rating - 0.5:
+            advice.append(
+                self.env._(
+                    "Descriptions: your rating went from %(before).1f to %(now).1f; "
+                    "read the latest feedback and make sizes, materials and "
+                    "delivery times explicit.",
+                    before=previous_rating,
+                    now=rating,
+                )
+            )
+        if not advice or (rating or previous_rating or 0) >= 4:
+            advice.append(
+                self.env._(
+                    "Newsletter feature: buyers rate you %(rating).1f / 5; ask us to "
+                    "feature your shop in the next newsletter.",
+                    rating=rating or previous_rating or seller.seller_rating_avg,
+                )
+            )
+        return advice
+
+    def _send_review(self):
+        template = self.env.ref(
+            "marketplace_crm.mail_template_monthly_review", raise_if_not_found=False
+        )
+        if template and template.active:
+            for review in self:
+                template.send_mail(
+                    review.id, email_layout_xmlid="mail.mail_notification_light"
+                )
+
+    def _recommendation_lines(self):
+        self.ensure_one()
+        return [line for line in (self.recommendations or "").splitlines() if line]

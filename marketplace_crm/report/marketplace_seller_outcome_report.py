@@ -1,0 +1,108 @@
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+
+class MarketplaceSellerOutcomeReport(models.Model):
+    """Month by month: how many sellers sold, how many of last month's stopped
+    (churn), and how many sellers followed up for inactivity sold again within
+    15 and 30 days. A seller is active in a month when a confirmed order of
+    that month holds one of their products."""
+
+    _name = "marketplace.seller.outcome.report"
+    _description = "Marketplace Seller Outcomes"
+    _auto = False
+    _order = "month desc"
+    _rec_name = "month"
+
+    month = fields.Date(readonly=True)
+    active_seller_count = fields.Integer("Active Sellers", readonly=True)
+    previous_active_count = fields.Integer("Active the Month Before", readonly=True)
+    churned_count = fields.Integer("Churned Sellers", readonly=True)
+    churn_rate = fields.Float("Churn Rate (%)", readonly=True, aggregator="avg")
+    followup_count = fields.Integer("Follow-ups", readonly=True)
+    reactivated_15_count = fields.Integer("Reactivated within 15 Days", readonly=True)
+    reactivated_30_count = fields.Integer("Reactivated within 30 Days", readonly=True)
+    reactivated_15_rate = fields.Float(
+        "Reactivated within 15 Days (%)", readonly=True, aggregator="avg"
+    )
+    reactivated_30_rate = fields.Float(
+        "Reactivated within 30 Days (%)", readonly=True, aggregator="avg"
+    )
+
+    def _query(self):
+        return SQL(
+            """
+            WITH sales AS (
+                SELECT DISTINCT pt.marketplace_seller_id AS seller_id,
+                       so.date_order AS sold_at
+                  FROM sale_order_line sol
+                  JOIN sale_order so ON so.id = sol.order_id
+                  JOIN product_product pp ON pp.id = sol.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE so.state = 'sale' AND pt.marketplace_seller_id IS NOT NULL
+            ), active AS (
+                SELECT DISTINCT seller_id, date_trunc('month', sold_at)::date AS month
+                  FROM sales
+            ), months AS (
+                SELECT generate_series(
+                           MIN(month),
+                           date_trunc('month', NOW() AT TIME ZONE 'UTC')::date,
+                           INTERVAL '1 month'
+                       )::date AS month
+                  FROM (SELECT month FROM active
+                        UNION ALL
+                        SELECT date_trunc('month', date)::date
+                          FROM marketplace_seller_event) AS known
+            ), active_count AS (
+                SELECT month, COUNT(*) AS n FROM active GROUP BY month
+            ), churn AS (
+                SELECT m.month,
+                       COUNT(prev.seller_id) AS previous,
+                       COUNT(prev.seller_id) FILTER (WHERE cur.seller_id IS NULL) AS churned
+                  FROM months m
+                  JOIN active prev ON prev.month = (m.month - INTERVAL '1 month')::date
+             LEFT JOIN active cur ON cur.seller_id = prev.seller_id AND cur.month = m.month
+              GROUP BY m.month
+            ), followups AS (
+                SELECT date_trunc('month', e.date)::date AS month,
+                       COUNT(*) AS n,
+                       COUNT(*) FILTER (WHERE EXISTS (
+                           SELECT 1 FROM sales s
+                            WHERE s.seller_id = e.seller_id AND s.sold_at > e.date
+                              AND s.sold_at <= e.date + INTERVAL '15 days')) AS r15,
+                       COUNT(*) FILTER (WHERE EXISTS (
+                           SELECT 1 FROM sales s
+                            WHERE s.seller_id = e.seller_id AND s.sold_at > e.date
+                              AND s.sold_at <= e.date + INTERVAL '30 days')) AS r30
+                  FROM marketplace_seller_event e
+                 WHERE e.event_type = 'inactivity_followup'
+              GROUP BY 1
+            )
+            SELECT ROW_NUMBER() OVER (ORDER BY m.month) AS id,
+                   m.month,
+                   COALESCE(a.n, 0) AS active_seller_count,
+                   COALESCE(c.previous, 0) AS previous_active_count,
+                   COALESCE(c.churned, 0) AS churned_count,
+                   CASE WHEN c.previous > 0 THEN 100.0 * c.churned / c.previous ELSE 0 END
+                       AS churn_rate,
+                   COALESCE(f.n, 0) AS followup_count,
+                   COALESCE(f.r15, 0) AS reactivated_15_count,
+                   COALESCE(f.r30, 0) AS reactivated_30_count,
+                   CASE WHEN f.n > 0 THEN 100.0 * f.r15 / f.n ELSE 0 END AS reactivated_15_rate,
+                   CASE WHEN f.n > 0 THEN 100.0 * f.r30 / f.n ELSE 0 END AS reactivated_30_rate
+              FROM months m
+         LEFT JOIN active_count a ON a.month = m.month
+         LEFT JOIN churn c ON c.month = m.month
+         LEFT JOIN followups f ON f.month = m.month
+            """
+        )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._query(),
+            )
+        )
