@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 
@@ -10,6 +10,7 @@ class MarketplaceSellerOutcomeReport(models.Model):
 
     _name = "marketplace.seller.outcome.report"
     _description = "Marketplace Seller Outcomes"
+    _inherit = "marketplace.report.view"
     _auto = False
     _order = "month desc"
     _rec_name = "month"
@@ -99,14 +100,4 @@ class MarketplaceSellerOutcomeReport(models.Model):
          LEFT JOIN churn c ON c.month = m.month
          LEFT JOIN followups f ON f.month = m.month
             """
-        )
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
         )
