@@ -86,7 +86,8 @@ class MarketplaceSellerReview(models.Model):
                 """
                 SELECT pt.marketplace_seller_id,
                        date_trunc('month', so.date_order)::date,
-                       SUM(sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1.0)),
+                       SUM(sol.price_subtotal
+                           / COALESCE(NULLIF(so.currency_rate, 0), 1.0)),
                        COUNT(DISTINCT so.id)
                   FROM sale_order_line sol
                   JOIN sale_order so ON so.id = sol.order_id

@@ -52,7 +52,8 @@ class ProductWishlist(models.Model):
               FROM product_product p
              WHERE p.id = w.product_id
                AND w.id IN %s
-               AND COALESCE(w.marketplace_alerted_restock, 0) < p.marketplace_restock_count
+               AND COALESCE(w.marketplace_alerted_restock, 0)
+                   < p.marketplace_restock_count
          RETURNING w.id
             """,
             [tuple(self.ids)],

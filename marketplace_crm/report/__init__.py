@@ -1,3 +1,4 @@
+from . import marketplace_report_view
 from . import marketplace_report_snapshot
 from . import marketplace_buyer_conversion_report
 from . import marketplace_sales_report

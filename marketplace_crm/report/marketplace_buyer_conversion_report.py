@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 
@@ -9,6 +9,7 @@ class MarketplaceBuyerConversionReport(models.Model):
 
     _name = "marketplace.buyer.conversion.report"
     _description = "Marketplace Buyer Conversion"
+    _inherit = "marketplace.report.view"
     _auto = False
     _rec_name = "partner_id"
     _order = "registration_date desc"
@@ -45,14 +46,4 @@ class MarketplaceBuyerConversionReport(models.Model):
               FROM res_partner p
              WHERE p.is_buyer AND p.active
             """
-        )
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
         )

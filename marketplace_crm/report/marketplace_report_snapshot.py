@@ -13,13 +13,11 @@ class MarketplaceReportSnapshot(models.AbstractModel):
     """
 
     _name = "marketplace.report.snapshot"
+    _inherit = "marketplace.report.view"
     _description = "Marketplace Report Snapshot"
     _auto = False
     #: columns to index in the snapshot, besides the unique ``id``
     _snapshot_indexes = ()
-
-    def _query(self):
-        raise NotImplementedError
 
     def init(self):
         if self._abstract:

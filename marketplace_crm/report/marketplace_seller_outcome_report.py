@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 
@@ -10,6 +10,7 @@ class MarketplaceSellerOutcomeReport(models.Model):
 
     _name = "marketplace.seller.outcome.report"
     _description = "Marketplace Seller Outcomes"
+    _inherit = "marketplace.report.view"
     _auto = False
     _order = "month desc"
     _rec_name = "month"
@@ -58,10 +59,12 @@ class MarketplaceSellerOutcomeReport(models.Model):
             ), churn AS (
                 SELECT m.month,
                        COUNT(prev.seller_id) AS previous,
-                       COUNT(prev.seller_id) FILTER (WHERE cur.seller_id IS NULL) AS churned
+                       COUNT(prev.seller_id) FILTER (WHERE cur.seller_id IS NULL)
+                           AS churned
                   FROM months m
                   JOIN active prev ON prev.month = (m.month - INTERVAL '1 month')::date
-             LEFT JOIN active cur ON cur.seller_id = prev.seller_id AND cur.month = m.month
+             LEFT JOIN active cur
+                    ON cur.seller_id = prev.seller_id AND cur.month = m.month
               GROUP BY m.month
             ), followups AS (
                 SELECT date_trunc('month', e.date)::date AS month,
@@ -83,26 +86,18 @@ class MarketplaceSellerOutcomeReport(models.Model):
                    COALESCE(a.n, 0) AS active_seller_count,
                    COALESCE(c.previous, 0) AS previous_active_count,
                    COALESCE(c.churned, 0) AS churned_count,
-                   CASE WHEN c.previous > 0 THEN 100.0 * c.churned / c.previous ELSE 0 END
-                       AS churn_rate,
+                   CASE WHEN c.previous > 0
+                        THEN 100.0 * c.churned / c.previous ELSE 0 END AS churn_rate,
                    COALESCE(f.n, 0) AS followup_count,
                    COALESCE(f.r15, 0) AS reactivated_15_count,
                    COALESCE(f.r30, 0) AS reactivated_30_count,
-                   CASE WHEN f.n > 0 THEN 100.0 * f.r15 / f.n ELSE 0 END AS reactivated_15_rate,
-                   CASE WHEN f.n > 0 THEN 100.0 * f.r30 / f.n ELSE 0 END AS reactivated_30_rate
+                   CASE WHEN f.n > 0 THEN 100.0 * f.r15 / f.n ELSE 0 END
+                       AS reactivated_15_rate,
+                   CASE WHEN f.n > 0 THEN 100.0 * f.r30 / f.n ELSE 0 END
+                       AS reactivated_30_rate
               FROM months m
          LEFT JOIN active_count a ON a.month = m.month
          LEFT JOIN churn c ON c.month = m.month
          LEFT JOIN followups f ON f.month = m.month
             """
-        )
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
         )

@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 
@@ -10,6 +10,7 @@ class MarketplaceTicketReport(models.Model):
 
     _name = "marketplace.ticket.report"
     _description = "Marketplace Ticket Resolution"
+    _inherit = "marketplace.report.view"
     _auto = False
     _rec_name = "ticket_id"
     _order = "create_date desc"
@@ -67,14 +68,4 @@ class MarketplaceTicketReport(models.Model):
          LEFT JOIN helpdesk_ticket_stage stage ON stage.id = t.stage_id
              WHERE t.active
             """
-        )
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
         )

@@ -52,3 +52,25 @@ class TestFrenchTranslations(MarketplaceCase):
             contract.id
         ]
         self.assertIn("Le contrat Livraison se termine le", subject)
+
+    def test_automation_emails_in_each_sellers_language(self):
+        french = self._create_seller("Atelier Français", lang="fr_FR")
+        english = self._create_seller("English Workshop", lang="en_US")
+        for xmlid, fr_text, en_text in (
+            (
+                "mail_template_inactivity_guide",
+                "n'a rien vendu depuis un moment",
+                "has had no sale for a while",
+            ),
+            (
+                "mail_template_profile_reminder",
+                "aucun produit n'est encore proposé",
+                "no product is listed yet",
+            ),
+        ):
+            template = self.env.ref(f"marketplace_crm.{xmlid}")
+            bodies = template._render_field(
+                "body_html", (french | english).ids, compute_lang=True
+            )
+            self.assertIn(fr_text, bodies[french.id].replace("&#39;", "'"))
+            self.assertIn(en_text, bodies[english.id])

@@ -1,5 +1,7 @@
 from odoo.tests import HttpCase, tagged
 
+from ..models.marketplace_params import DEFAULTS
+
 
 @tagged("post_install", "-at_install")
 class TestMarketplaceViews(HttpCase):
@@ -36,3 +38,36 @@ class TestMarketplaceViews(HttpCase):
         ]
         self.assertIn('name="marketplace"', arch)
         self.assertIn("verification_state", arch)
+
+    def test_settings_hold_every_threshold(self):
+        by_param = {
+            field.config_parameter: name
+            for name, field in self.env["res.config.settings"]._fields.items()
+            if getattr(field, "config_parameter", None)
+        }
+        settings_fields = []
+        for key in DEFAULTS:
+            self.assertIn(f"marketplace_crm.{key}", by_param, f"No setting for {key}")
+            settings_fields.append(by_param[f"marketplace_crm.{key}"])
+        arch = self.env["res.config.settings"].get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
+        for name in settings_fields:
+            self.assertIn(f'name="{name}"', arch, name)
+        settings = self.env["res.config.settings"].create(
+            {
+                "marketplace_seller_inactive_days": 45,
+                "marketplace_review_decline_percent": 35,
+            }
+        )
+        settings.execute()
+        params = self.env["ir.config_parameter"].sudo()
+        self.assertEqual(params.get_param("marketplace_crm.seller_inactive_days"), "45")
+        self.assertEqual(
+            params.get_param("marketplace_crm.review_decline_percent"), "35.0"
+        )
+
+    def test_refresh_report_data_menu(self):
+        action = self.env.ref("marketplace_crm.action_refresh_report_snapshots")
+        result = action.with_context(active_model="marketplace.report.snapshot").run()
+        self.assertEqual(result["tag"], "display_notification")
