@@ -60,19 +60,19 @@ CREATE UNIQUE INDEX ON bench_buyer (n);
 -- Products: two per seller (one for each special seller) -------------------------
 INSERT INTO product_template (name, type, service_tracking, uom_id, categ_id, list_price,
                               sale_ok, purchase_ok, active, is_published, publish_date,
-                              base_unit_count, marketplace_seller_id, create_date, write_date)
+                              base_unit_count, marketplace_seller_id, tracking, create_date, write_date)
 SELECT jsonb_build_object('en_US', 'Bench product ' || s.n || '-' || k), 'consu', 'no',
        (SELECT uom FROM bench_params), c.id, 10 + (s.n * 7 + k) % 90, true, true, true,
-       false, now(), 0, s.id, now(), now()
+       false, now(), 0, s.id, 'none', now(), now()
   FROM bench_seller s
   CROSS JOIN generate_series(1, 2) k
   JOIN bench_categ c ON c.n = 1 + (s.n * 2 + k) % 20;
 INSERT INTO product_template (name, type, service_tracking, uom_id, categ_id, list_price,
                               sale_ok, purchase_ok, active, is_published, publish_date,
-                              base_unit_count, marketplace_seller_id, create_date, write_date)
+                              base_unit_count, marketplace_seller_id, tracking, create_date, write_date)
 SELECT jsonb_build_object('en_US', 'Special product of ' || p.name), 'consu', 'no',
        (SELECT uom FROM bench_params), (SELECT id FROM bench_categ WHERE n = 1), 25,
-       true, true, true, false, now(), 0, p.id, now(), now()
+       true, true, true, false, now(), 0, p.id, 'none', now(), now()
   FROM res_partner p WHERE p.name IN ('Bench Special 10', 'Bench Special 10000');
 INSERT INTO product_product (product_tmpl_id, active, base_unit_count, create_date, write_date)
 SELECT id, true, 0, now(), now() FROM product_template WHERE marketplace_seller_id IS NOT NULL;
@@ -85,12 +85,12 @@ CREATE UNIQUE INDEX ON bench_product (n);
 
 -- Orders over the last :months months ------------------------------------------
 INSERT INTO sale_order (name, partner_id, partner_invoice_id, partner_shipping_id, company_id,
-                        date_order, state, currency_id, currency_rate, locked,
+                        date_order, state, currency_id, currency_rate, locked, picking_policy,
                         create_date, write_date)
 SELECT 'BENCH/' || g.n, b.id, b.id, b.id, 1,
        p.now - (random() * p.months * 30.4 || ' days')::interval, 'sale',
        CASE WHEN g.n % 20 = 0 THEN p.foreign_currency ELSE p.company_currency END,
-       CASE WHEN g.n % 20 = 0 THEN 1.25 ELSE 1.0 END, false, p.now, p.now
+       CASE WHEN g.n % 20 = 0 THEN 1.25 ELSE 1.0 END, false, 'direct', p.now, p.now
   FROM bench_params p
  CROSS JOIN generate_series(1, p.orders) AS g(n)
   JOIN bench_buyer b ON b.n = 1 + (g.n::bigint * 7919) % p.buyers;
@@ -123,11 +123,11 @@ WITH special AS (
      WHERE p.name IN ('Bench Special 10', 'Bench Special 10000')
 ), new_orders AS (
     INSERT INTO sale_order (name, partner_id, partner_invoice_id, partner_shipping_id, company_id,
-                            date_order, state, currency_id, currency_rate, locked,
+                            date_order, state, currency_id, currency_rate, locked, picking_policy,
                             create_date, write_date, origin)
     SELECT 'BENCH/S' || s.seller_id || '/' || k, b.id, b.id, b.id, 1,
            now() - ((k % 700) || ' days')::interval, 'sale',
-           (SELECT company_currency FROM bench_params), 1.0, false, now(), now(),
+           (SELECT company_currency FROM bench_params), 1.0, false, 'direct', now(), now(),
            s.product_id::text
       FROM special s
      CROSS JOIN generate_series(1, s.orders) k
