@@ -66,6 +66,7 @@ class MarketplaceOrderSeller(models.Model):
         "order_id.currency_rate",
         "order_id.order_line.price_subtotal",
         "order_id.order_line.product_id",
+        "order_id.order_line.product_id.product_tmpl_id.marketplace_seller_id",
     )
     def _compute_amount(self):
         for part in self:

@@ -28,10 +28,31 @@ class ProductTemplate(models.Model):
         return products
 
     def write(self, vals):
+        previous_sellers = (
+            self.marketplace_seller_id if "marketplace_seller_id" in vals else None
+        )
         res = super().write(vals)
         if vals.get("is_published"):
             self._marketplace_after_publication()
+        if previous_sellers is not None:
+            self._marketplace_reassign_sales(previous_sellers)
         return res
+
+    def _marketplace_reassign_sales(self, previous_sellers):
+        """A product given to a (new) seller brings its confirmed sales along:
+        the seller's order parts exist for them and both sellers' figures
+        follow."""
+        # sudo: sales figures are system-maintained, whoever edits the product.
+        orders = (
+            self.env["sale.order.line"]
+            .sudo()
+            .search(
+                [("product_id.product_tmpl_id", "in", self.ids), ("state", "=", "sale")]
+            )
+            .order_id
+        )
+        orders._create_marketplace_parts()
+        (previous_sellers | self.marketplace_seller_id)._refresh_seller_sales_figures()
 
     def _marketplace_after_publication(self):
         """First publication of a seller's product: the seller gets the

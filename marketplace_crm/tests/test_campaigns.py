@@ -33,6 +33,18 @@ class TestCampaigns(MarketplaceCase):
         )
         self.assertEqual(buyer.buyer_segment, "inactive")
         self.assertIn(buyer, self._targets("mailing_inactive_buyers"))
+        self.assertNotIn(buyer, self._targets("mailing_active_buyers"))
+
+    def test_prospects_are_nurtured_and_active_buyers_rewarded(self):
+        buyer = self.Partner.create({"name": "New Visitor", "is_buyer": True})
+        self.assertEqual(buyer.buyer_segment, "prospect")
+        self.assertIn(buyer, self._targets("mailing_prospects"))
+        self.assertNotIn(buyer, self._targets("mailing_active_buyers"))
+        buyer.buyer_last_order_date = fields.Date.today() - timedelta(days=3)
+        self.assertEqual(buyer.buyer_segment, "active")
+        self.assertIn(buyer, self._targets("mailing_active_buyers"))
+        self.assertNotIn(buyer, self._targets("mailing_prospects"))
+        self.assertNotIn(buyer, self._targets("mailing_inactive_buyers"))
 
     def test_prospects_with_an_abandoned_cart(self):
         prospect = self.Partner.create(

@@ -137,3 +137,18 @@ class TestSellerFigures(MarketplaceCase):
             order._action_cancel()
             self.assertEqual(self.other.seller_sale_count_month, 0)
             self.assertEqual(self.seller.seller_sale_count_month, 0)
+
+    def test_product_given_to_a_seller_brings_its_sales(self):
+        """Sales of a product made before it had a seller (or under another
+        seller) count for the seller it is given to."""
+        with freeze_time("2026-05-20 10:00:00"):
+            loose = self.env["product.product"].create(
+                {"name": "Unassigned jug", "list_price": 25, "type": "consu"}
+            )
+            self._create_order(self.buyer, [(loose, 2, 25.0)])
+            self.assertEqual(self.seller.seller_sale_amount_month, 0.0)
+            loose.product_tmpl_id.marketplace_seller_id = self.seller
+            self.assertEqual(self.seller.seller_sale_amount_month, 50.0)
+            loose.product_tmpl_id.marketplace_seller_id = self.other
+            self.assertEqual(self.seller.seller_sale_amount_month, 0.0)
+            self.assertEqual(self.other.seller_sale_amount_month, 50.0)
