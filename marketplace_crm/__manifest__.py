@@ -69,6 +69,7 @@
         "demo/marketplace_demo.xml",
         "demo/helpdesk_demo.xml",
         "demo/onboarding_demo.xml",
+        "demo/seller_lifecycle_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -41,3 +41,27 @@ class TestDemoData(TransactionCase):
         )
         self.assertTrue(seller_user._is_portal())
         self.assertTrue(seller_user.partner_id.commercial_partner_id.is_seller)
+
+    def test_demo_lifecycles_agree_with_the_jobs(self):
+        """The demo timelines are what the jobs would have recorded: running
+        the reactivation pass adds nothing, and the outcome report counts the
+        follow-ups and the sellers who sold again within 15 and 30 days."""
+        Event = self.env["marketplace.seller.event"]
+        self.assertEqual(
+            set(Event.search([]).mapped("event_type")),
+            {"profile_reminder", "inactivity_followup", "coaching", "reactivation"},
+        )
+        coachings = Event.search([("event_type", "=", "coaching")])
+        self.assertTrue(all(coachings.mapped("calendar_event_id")))
+        before = Event.search_count([])
+        Event._record_reactivations()
+        self.assertEqual(Event.search_count([]), before)
+        rows = self.env["marketplace.seller.outcome.report"].search([])
+        self.assertEqual(sum(rows.mapped("followup_count")), 7)
+        self.assertEqual(sum(rows.mapped("reactivated_15_count")), 1)
+        self.assertEqual(sum(rows.mapped("reactivated_30_count")), 2)
+        lin = self.env.ref("marketplace_crm.seller_atelier_lin")
+        self.assertEqual(
+            lin.seller_event_ids.sorted("date").mapped("event_type"),
+            ["inactivity_followup", "coaching", "reactivation"] * 2,
+        )
