@@ -77,6 +77,54 @@ SELECT date_trunc('month', so.date_order)::date, p.seller_segment,
  GROUP BY 1, 2
 """
 
+# Active sellers per month and follow-ups answered by a sale within 15 and 30
+# days, straight from the order lines (the seller outcomes report).
+BASELINE_SELLER_OUTCOMES = """
+WITH active AS (
+    SELECT DISTINCT pt.marketplace_seller_id AS seller_id,
+           date_trunc('month', so.date_order)::date AS month
+      FROM sale_order_line sol
+      JOIN sale_order so ON so.id = sol.order_id
+      JOIN product_product pp ON pp.id = sol.product_id
+      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+     WHERE so.state = 'sale' AND pt.marketplace_seller_id IS NOT NULL
+), followups AS (
+    SELECT e.id, e.date, MIN(so.date_order) AS sold_at
+      FROM marketplace_seller_event e
+ LEFT JOIN product_template pt ON pt.marketplace_seller_id = e.seller_id
+ LEFT JOIN product_product pp ON pp.product_tmpl_id = pt.id
+ LEFT JOIN sale_order_line sol ON sol.product_id = pp.id
+ LEFT JOIN sale_order so ON so.id = sol.order_id AND so.state = 'sale'
+       AND so.date_order > e.date AND so.date_order <= e.date + INTERVAL '30 days'
+     WHERE e.event_type = 'inactivity_followup'
+  GROUP BY e.id, e.date
+)
+SELECT month, COUNT(*), NULL, NULL FROM active GROUP BY month
+UNION ALL
+SELECT date_trunc('month', date)::date, COUNT(*),
+       COUNT(*) FILTER (WHERE sold_at <= date + INTERVAL '15 days'), COUNT(sold_at)
+  FROM followups GROUP BY 1
+"""
+
+BASELINE_BUYER_CONVERSION = """
+SELECT date_trunc('month', create_date)::date,
+       AVG(CASE WHEN buyer_first_order_date IS NOT NULL THEN 100.0 ELSE 0.0 END)
+  FROM res_partner
+ WHERE is_buyer AND active
+ GROUP BY 1
+"""
+
+# One inactivity follow-up for every tenth seller, at a date of the last 24
+# months, so that the outcomes report has follow-ups to look sales up for.
+BENCH_FOLLOWUPS = """
+INSERT INTO marketplace_seller_event
+       (seller_id, event_type, episode, date, create_date, write_date)
+SELECT id, 'inactivity_followup', 'bench', NOW() - (id % 700) * INTERVAL '1 day',
+       NOW(), NOW()
+  FROM res_partner
+ WHERE is_seller AND id % 10 = 0
+"""
+
 
 def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -401,6 +449,42 @@ def main():
         out(
             f"| seller performance by month and segment | {perf['groups']} | {perf['queries']} "
             f"| {perf['seconds']:.2f} | {perf_sql['seconds']:.2f} |"
+        )
+        out()
+
+        # 4. Reports read live (plain views), with generated follow-ups.
+        cr.execute(BENCH_FOLLOWUPS)
+        followups = cr.rowcount
+        out(f"## Live reports (plain views; {followups:,} inactivity follow-ups added)")
+        out()
+        out("| report | groups | SQL queries | seconds | hand-written SQL seconds |")
+        out("|---|---:|---:|---:|---:|")
+        outcome = read_group(
+            env,
+            "marketplace.seller.outcome.report",
+            ["month:month"],
+            [
+                "active_seller_count:sum",
+                "followup_count:sum",
+                "reactivated_15_count:sum",
+            ],
+        )
+        outcome_sql = sql(env, BASELINE_SELLER_OUTCOMES)
+        out(
+            f"| seller outcomes by month | {outcome['groups']} | {outcome['queries']} "
+            f"| {outcome['seconds']:.2f} | {outcome_sql['seconds']:.2f} |"
+        )
+        conversion = read_group(
+            env,
+            "marketplace.buyer.conversion.report",
+            ["registration_date:month"],
+            ["converted_rate:avg"],
+        )
+        conversion_sql = sql(env, BASELINE_BUYER_CONVERSION)
+        out(
+            f"| buyer conversion by month of registration | {conversion['groups']} "
+            f"| {conversion['queries']} | {conversion['seconds']:.2f} "
+            f"| {conversion_sql['seconds']:.2f} |"
         )
         out()
         cr.rollback()

@@ -1,4 +1,5 @@
 import base64
+import math
 import re
 
 from werkzeug.exceptions import NotFound
@@ -35,6 +36,12 @@ def clean_text(value, label, required=False, max_length=255):
             )
         )
     return value
+
+
+def record_id(value):
+    """The id a form sent for a select, or 0 for anything else."""
+    value = str(value or "").strip()
+    return int(value) if value.isdigit() else 0
 
 
 def read_upload(upload, label, mimetypes, max_mb):
@@ -160,6 +167,7 @@ class SellerPortal(CustomerPortal):
                 "page_name": "marketplace_seller",
                 "seller": seller,
                 "products": self._seller_products(seller),
+                # sudo: reference data (document types, countries) to choose from.
                 "document_types": request.env["marketplace.document.type"]
                 .sudo()
                 .search([]),
@@ -218,10 +226,11 @@ class SellerPortal(CustomerPortal):
                     )
                     for fname in PROFILE_FIELDS
                 }
+                # sudo: a country the seller picked, reference data only.
                 country = (
                     request.env["res.country"]
                     .sudo()
-                    .browse(int(post.get("country_id") or 0))
+                    .browse(record_id(post.get("country_id")))
                     .exists()
                 )
                 vals["country_id"] = country.id or False
@@ -253,10 +262,11 @@ class SellerPortal(CustomerPortal):
         seller = self._seller_or_404()
         try:
             with request.env.cr.savepoint():
+                # sudo: the document type picked, reference data only.
                 doc_type = (
                     request.env["marketplace.document.type"]
                     .sudo()
-                    .browse(int(post.get("document_type_id") or 0))
+                    .browse(record_id(post.get("document_type_id")))
                     .exists()
                 )
                 if not doc_type:
@@ -319,6 +329,7 @@ class SellerPortal(CustomerPortal):
         product = (
             self._seller_product_or_404(seller, product_id)
             if product_id
+            # sudo: an empty record, so that a new product renders like a saved one.
             else request.env["product.template"].sudo().browse()
         )
         error = None
@@ -339,6 +350,7 @@ class SellerPortal(CustomerPortal):
                 "post": post,
                 "error": error,
                 "saved": bool(post.get("saved")),
+                # sudo: product categories to choose from (reference data).
                 "categories": request.env["product.category"].sudo().search([]),
             }
         )
@@ -358,12 +370,15 @@ class SellerPortal(CustomerPortal):
             quantity = float(post.get("quantity") or 0.0)
         except ValueError as error:
             raise UserError(_("Price and quantity must be numbers.")) from error
+        if not (math.isfinite(vals["list_price"]) and math.isfinite(quantity)):
+            raise UserError(_("Price and quantity must be numbers."))
         if vals["list_price"] < 0 or quantity < 0:
             raise UserError(_("Price and quantity cannot be negative."))
+        # sudo: the category picked, reference data only.
         category = (
             request.env["product.category"]
             .sudo()
-            .browse(int(post.get("categ_id") or 0))
+            .browse(record_id(post.get("categ_id")))
             .exists()
         )
         if category:

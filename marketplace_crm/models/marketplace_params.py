@@ -31,6 +31,7 @@ def get_param(env, key, default=None):
     """Return the ``marketplace_crm.<key>`` parameter as the type of its default."""
     if default is None:
         default = DEFAULTS[key]
+    # sudo: thresholds are read by jobs, portal and public pages alike.
     raw = env["ir.config_parameter"].sudo().get_param(f"marketplace_crm.{key}")
     if raw in (None, False, ""):
         return default

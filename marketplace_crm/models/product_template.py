@@ -114,6 +114,7 @@ class ProductTemplate(models.Model):
         if not warehouse:
             return
         product = self.product_variant_id
+        # sudo: same reason, the adjustment is made for the seller.
         Quant = self.env["stock.quant"].sudo().with_context(inventory_mode=True)
         quant = Quant.search(
             [
@@ -140,4 +141,5 @@ class ProductTemplate(models.Model):
     def _marketplace_quantity(self):
         """Quantity on hand shown to the seller."""
         self.ensure_one()
+        # sudo: stock levels are not readable by portal sellers.
         return self.sudo().qty_available if self.is_storable else 0.0

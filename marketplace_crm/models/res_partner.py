@@ -761,6 +761,7 @@ class ResPartner(models.Model):
                 seller_vals[fname] = values[fname]
         partner.write(seller_vals)
         if not user:
+            # sudo: the public registration creates the seller's portal user.
             user = (
                 self.env["res.users"]
                 .sudo()
@@ -821,6 +822,8 @@ class ResPartner(models.Model):
                 step = "documents"
             if seller.verification_state == "validated":
                 step = "activation"
+                # sudo: whether one of the seller's products is published,
+                # whoever triggers the sync.
                 if (
                     self.env["product.template"]
                     .sudo()
@@ -838,6 +841,7 @@ class ResPartner(models.Model):
     def _notify_operations_of_submission(self):
         """An activity for the operations team to check the documents."""
         user_id = get_param(self.env, "operations_user_id")
+        # sudo: the configured staff user, looked up for a portal submitter.
         user = self.env["res.users"].sudo().browse(user_id).exists() or self.env.ref(
             "base.user_admin"
         )

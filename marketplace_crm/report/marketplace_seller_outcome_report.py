@@ -64,17 +64,22 @@ class MarketplaceSellerOutcomeReport(models.Model):
                     ON cur.seller_id = prev.seller_id AND cur.month = m.month
               GROUP BY m.month
             ), followups AS (
+                -- Each follow-up looks up the seller's first sale in the 30
+                -- days after it, by index on the parts (seller, date).
                 SELECT date_trunc('month', e.date)::date AS month,
                        COUNT(*) AS n,
-                       COUNT(*) FILTER (WHERE EXISTS (
-                           SELECT 1 FROM sales s
-                            WHERE s.seller_id = e.seller_id AND s.sold_at > e.date
-                              AND s.sold_at <= e.date + INTERVAL '15 days')) AS r15,
-                       COUNT(*) FILTER (WHERE EXISTS (
-                           SELECT 1 FROM sales s
-                            WHERE s.seller_id = e.seller_id AND s.sold_at > e.date
-                              AND s.sold_at <= e.date + INTERVAL '30 days')) AS r30
+                       COUNT(*) FILTER (WHERE next_sale.sold_at
+                                        <= e.date + INTERVAL '15 days') AS r15,
+                       COUNT(next_sale.sold_at) AS r30
                   FROM marketplace_seller_event e
+             LEFT JOIN LATERAL (
+                       SELECT MIN(os.date_order) AS sold_at
+                         FROM marketplace_order_seller os
+                        WHERE os.seller_id = e.seller_id
+                          AND os.date_order > e.date
+                          AND os.date_order <= e.date + INTERVAL '30 days'
+                          AND os.state = 'sale' AND os.line_count > 0
+                       ) next_sale ON TRUE
                  WHERE e.event_type = 'inactivity_followup'
               GROUP BY 1
             )

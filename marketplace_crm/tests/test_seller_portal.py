@@ -248,6 +248,36 @@ class TestSellerPortal(HttpCase):
             data={"csrf_token": csrf, "name": "Bowl", "list_price": "-3"},
         )
         self.assertIn("cannot be negative", bad.text)
+        for price in ("nan", "inf", "twelve"):
+            not_a_number = self.url_open(
+                f"/my/seller/product/{product.id}",
+                data={"csrf_token": csrf, "name": "Bowl", "list_price": price},
+            )
+            self.assertIn("must be numbers", not_a_number.text)
+        product.invalidate_recordset()
+        self.assertEqual((product.name, product.list_price), ("Blue bowl", 24.5))
+
+    def test_forged_selections_are_ignored(self):
+        """A select posted with something that is not an id neither crashes
+        the page nor saves anything odd."""
+        self.authenticate("anna", "anna-pass")
+        profile = self._post(
+            "/my/seller/profile",
+            {"shop_name": "Anna Ceramics", "city": "Lyon", "country_id": "1 OR 1=1"},
+        )
+        self.assertEqual(profile.status_code, 200)
+        self.assertIn("Your profile is saved", profile.text)
+        self.seller_a.invalidate_recordset()
+        self.assertEqual(self.seller_a.city, "Lyon")
+        self.assertFalse(self.seller_a.country_id)
+        document = self._post(
+            "/my/seller/document",
+            {"document_type_id": "abc"},
+            files={"file": ("id.pdf", b"%PDF-1.4 identity", "application/pdf")},
+        )
+        self.assertEqual(document.status_code, 200)
+        self.assertIn("Choose the type of the document", document.text)
+        self.assertFalse(self.seller_a.seller_document_ids)
 
     # ---------------------------------------------- the line between sellers
     def test_seller_cannot_reach_another_sellers_records(self):
