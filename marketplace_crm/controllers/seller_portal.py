@@ -422,7 +422,16 @@ class SellerPortal(CustomerPortal):
         product = self._seller_product_or_404(seller, product_id)
         try:
             with request.env.cr.savepoint():
-                product.is_published = post.get("publish") == "1"
+                if post.get("publish") != "1":
+                    product.is_published = False
+                elif not product._marketplace_request_publication():
+                    return self._render_result(
+                        seller,
+                        success=_(
+                            "“%s” will go live as soon as your shop is validated.",
+                            product.name,
+                        ),
+                    )
         except (UserError, ValidationError) as error:
             return self._render_result(seller, error=error.args[0])
         return request.redirect("/my/seller#listings")

@@ -15,6 +15,13 @@ class ProductTemplate(models.Model):
         help="The seller who lists this product. Only validated sellers' "
         "products can be published.",
     )
+    marketplace_publish_requested = fields.Boolean(
+        "Publication Requested",
+        copy=False,
+        tracking=True,
+        help="The seller asked to publish this product before their shop was "
+        "validated: it goes live when the shop is validated.",
+    )
     marketplace_publish_notified = fields.Boolean(
         readonly=True,
         copy=False,
@@ -31,6 +38,8 @@ class ProductTemplate(models.Model):
         previous_sellers = (
             self.marketplace_seller_id if "marketplace_seller_id" in vals else None
         )
+        if "is_published" in vals:
+            vals = dict(vals, marketplace_publish_requested=False)
         res = super().write(vals)
         if vals.get("is_published"):
             self._marketplace_after_publication()
@@ -53,6 +62,20 @@ class ProductTemplate(models.Model):
         )
         orders._create_marketplace_parts()
         (previous_sellers | self.marketplace_seller_id)._refresh_seller_sales_figures()
+
+    def _marketplace_request_publication(self):
+        """Publish the seller's product now if the seller may publish, or as
+        soon as their shop is validated. Return whether it is live."""
+        self.ensure_one()
+        seller = self.marketplace_seller_id
+        if seller.verification_state in ("draft", "pending") and (
+            not seller.seller_suspended
+        ):
+            self.marketplace_publish_requested = True
+            return False
+        # Live now, or refused by the publication gate with its own message.
+        self.is_published = True
+        return True
 
     def _marketplace_after_publication(self):
         """First publication of a seller's product: the seller gets the

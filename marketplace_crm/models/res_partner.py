@@ -718,8 +718,28 @@ class ResPartner(models.Model):
             }
         )
         self._send_verification_outcome()
+        self._marketplace_publish_requested_listings()
         self._marketplace_onboarding_sync()
         return True
+
+    def _marketplace_publish_requested_listings(self):
+        """Products the sellers asked to publish while waiting for validation
+        go live now (each sends the publication e-mail with listing tips)."""
+        # sudo: staff validate the shop; publishing its waiting listings is
+        # part of the validation, whatever their rights on the website.
+        products = (
+            self.env["product.template"]
+            .sudo()
+            .search(
+                [
+                    ("marketplace_seller_id", "in", self.ids),
+                    ("marketplace_publish_requested", "=", True),
+                ]
+            )
+        )
+        products.filtered(
+            lambda product: product.marketplace_seller_id._can_publish_listings()
+        ).write({"is_published": True})
 
     def action_reject_seller(self, reason):
         """Reject the verification; ``reason`` is required and shown to the seller."""

@@ -31,6 +31,37 @@ class TestPublicationGate(MarketplaceCase):
         self.product.write({"is_published": True})
         self.assertTrue(self.product.is_published)
 
+    def test_publication_requested_before_validation_goes_live_on_it(self):
+        """The seller asks to publish while waiting: the product stays offline,
+        then goes live with the listing-tips e-mail when staff validate."""
+        self.assertFalse(self.product._marketplace_request_publication())
+        self.assertFalse(self.product.is_published)
+        self.assertTrue(self.product.marketplace_publish_requested)
+        other = self._create_product(self.seller, "Linen apron").product_tmpl_id
+        lead = self.seller._marketplace_onboarding_lead()
+        self.seller.action_submit_verification()
+        self.seller.with_user(self.staff).action_validate_seller()
+        self.assertTrue(self.product.is_published)
+        self.assertFalse(self.product.marketplace_publish_requested)
+        self.assertFalse(other.is_published, "Only what the seller asked for")
+        tips = self.env["mail.mail"].search(
+            [("model", "=", "product.template"), ("res_id", "=", self.product.id)]
+        )
+        self.assertEqual(len(tips), 1)
+        self.assertEqual(lead.stage_id, lead._onboarding_stage("active"))
+
+    def test_rejected_or_suspended_sellers_cannot_request_publication(self):
+        self.seller.action_submit_verification()
+        self.seller.with_user(self.staff).action_reject_seller("Blurred scan")
+        with (
+            self.assertRaisesRegex(ValidationError, "cannot be published"),
+            self.env.cr.savepoint(),
+        ):
+            self.product._marketplace_request_publication()
+        self.product.invalidate_recordset()
+        self.assertFalse(self.product.marketplace_publish_requested)
+        self.assertFalse(self.product.is_published)
+
     def test_create_published_is_refused(self):
         with (
             self.assertRaisesRegex(ValidationError, "cannot be published"),

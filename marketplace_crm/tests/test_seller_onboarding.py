@@ -24,6 +24,20 @@ class TestSellerOnboarding(MarketplaceCase):
     def _stage(self, step):
         return self.env.ref(f"marketplace_crm.crm_stage_onboarding_{step}")
 
+    def test_registration_notifies_the_onboarding_team_followers(self):
+        team = self.env.ref("marketplace_crm.crm_team_seller_onboarding")
+        team.message_subscribe(
+            self.staff.partner_id.ids, self.env.ref("crm.mt_salesteam_lead").ids
+        )
+        seller = self._register(email="notify@example.com", name="Notify")
+        lead = self._lead(seller)
+        self.assertIn(self.staff.partner_id, lead.message_partner_ids)
+        created = lead.message_ids.filtered(
+            lambda m: m.subtype_id == self.env.ref("crm.mt_lead_create")
+        )
+        self.assertEqual(len(created), 1)
+        self.assertIn(self.staff.partner_id, created.notified_partner_ids)
+
     def test_registration_creates_seller_user_and_opportunity(self):
         seller = self._register()
         self.assertTrue(seller.is_seller)

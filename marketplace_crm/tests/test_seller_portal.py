@@ -241,8 +241,17 @@ class TestSellerPortal(HttpCase):
         refused = self._post(
             f"/my/seller/product/{product.id}/publish", {"publish": "1"}
         )
-        self.assertIn("cannot be published", refused.text)
+        self.assertIn("will go live as soon as your shop is validated", refused.text)
+        self.assertIn("Goes live on validation", refused.text)
+        product.invalidate_recordset()
         self.assertFalse(product.is_published)
+        self.assertTrue(product.marketplace_publish_requested)
+        cancelled = self._post(
+            f"/my/seller/product/{product.id}/publish", {"publish": "0"}
+        )
+        self.assertEqual(cancelled.status_code, 200)
+        product.invalidate_recordset()
+        self.assertFalse(product.marketplace_publish_requested)
         bad = self.url_open(
             f"/my/seller/product/{product.id}",
             data={"csrf_token": csrf, "name": "Bowl", "list_price": "-3"},
