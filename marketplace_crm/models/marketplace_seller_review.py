@@ -80,22 +80,20 @@ class MarketplaceSellerReview(models.Model):
         """Values of the reviews of ``sellers`` for ``month``, in two queries."""
         previous = (month - timedelta(days=1)).replace(day=1)
         following = (month + timedelta(days=32)).replace(day=1)
-        self.env.flush_all()
+        # The sellers' parts of confirmed orders: the same sales as their
+        # figures, read from the parts' (seller, date) index.
+        self.env["marketplace.order.seller"].flush_model(
+            ["seller_id", "date_order", "state", "amount", "line_count"]
+        )
         self.env.cr.execute(
             SQL(
                 """
-                SELECT pt.marketplace_seller_id,
-                       date_trunc('month', so.date_order)::date,
-                       SUM(sol.price_subtotal
-                           / COALESCE(NULLIF(so.currency_rate, 0), 1.0)),
-                       COUNT(DISTINCT so.id)
-                  FROM sale_order_line sol
-                  JOIN sale_order so ON so.id = sol.order_id
-                  JOIN product_product pp ON pp.id = sol.product_id
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 WHERE so.state = 'sale'
-                   AND pt.marketplace_seller_id IN %(ids)s
-                   AND so.date_order >= %(previous)s AND so.date_order < %(following)s
+                SELECT seller_id, date_trunc('month', date_order)::date,
+                       SUM(amount), COUNT(*)
+                  FROM marketplace_order_seller
+                 WHERE state = 'sale' AND line_count > 0
+                   AND seller_id IN %(ids)s
+                   AND date_order >= %(previous)s AND date_order < %(following)s
               GROUP BY 1, 2
                 """,
                 ids=tuple(sellers.ids),
@@ -132,7 +130,7 @@ class MarketplaceSellerReview(models.Model):
             )
             declined = bool(
                 (prev_amount and change <= -threshold)
-                or (rating and prev_rating and rating <= prev_rating - 0.5)
+                or self._rating_declined(rating, prev_rating)
             )
             vals = {
                 "seller_id": seller.id,
@@ -149,6 +147,11 @@ class MarketplaceSellerReview(models.Model):
             if declined:
                 vals["recommendations"] = "\n".join(self._recommendations(seller, vals))
             yield vals
+
+    @staticmethod
+    def _rating_declined(rating, previous_rating):
+        """Half a star or more lost from one month to the next."""
+        return bool(rating and previous_rating and rating <= previous_rating - 0.5)
 
     @api.model
     def _recommendations(self, seller, figures):
@@ -190,7 +193,7 @@ class MarketplaceSellerReview(models.Model):
                     )
                 )
         rating, previous_rating = figures["rating_avg"], figures["previous_rating_avg"]
-        if rating and previous_rating and rating <= previous_rating - 0.5:
+        if self._rating_declined(rating, previous_rating):
             advice.append(
                 self.env._(
                     "Descriptions: your rating went from %(before).1f to %(now).1f; "

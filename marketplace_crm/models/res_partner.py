@@ -1080,18 +1080,23 @@ class ResPartner(models.Model):
         """
         if not self:
             return self
+        return self._marketplace_update(_SELLER_FIGURES_UPDATE, self.SELLER_FIGURES)
+
+    def _marketplace_update(self, query, fnames):
+        """Run one of the figures UPDATE queries above on these partners and
+        tell the ORM which stored fields of which partners it changed."""
         self._flush_marketplace_inputs()
         self.env.cr.execute(
             SQL(
-                _SELLER_FIGURES_UPDATE,
+                query,
                 **self._marketplace_partner_filters(),
                 **self._marketplace_refresh_params(),
             )
         )
         changed = self.browse(row[0] for row in self.env.cr.fetchall())
         if changed:
-            changed.invalidate_recordset(list(self.SELLER_FIGURES))
-            changed.modified(list(self.SELLER_FIGURES))
+            changed.invalidate_recordset(list(fnames))
+            changed.modified(list(fnames))
         return changed
 
     def _marketplace_partner_filters(self):
@@ -1181,19 +1186,10 @@ class ResPartner(models.Model):
         for field in segments:
             # The query computes them: no per-record compute left pending.
             self.env.remove_to_compute(field, self)
-        self._flush_marketplace_inputs()
-        self.env.cr.execute(
-            SQL(
-                _FIGURES_AND_SEGMENTS_UPDATE,
-                **self._marketplace_partner_filters(),
-                **self._marketplace_refresh_params(),
-            )
+        changed = self._marketplace_update(
+            _FIGURES_AND_SEGMENTS_UPDATE,
+            [*self.SELLER_FIGURES, "seller_segment", "buyer_segment"],
         )
-        changed = self.browse(row[0] for row in self.env.cr.fetchall())
-        if changed:
-            fnames = [*self.SELLER_FIGURES, "seller_segment", "buyer_segment"]
-            changed.invalidate_recordset(fnames)
-            changed.modified(fnames)
-            for field in segments:
-                self.env.remove_to_compute(field, changed)
+        for field in segments:
+            self.env.remove_to_compute(field, changed)
         return changed

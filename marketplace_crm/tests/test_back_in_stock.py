@@ -7,16 +7,8 @@ from .common import MarketplaceCase, cron_batches_without_commit
 class TestBackInStock(MarketplaceCase):
     def test_wishlist_alert_once_per_restock(self):
         seller = self._create_validated_seller("Stock Seller")
-        template = self.env["product.template"].create(
-            {
-                "name": "Raku vase",
-                "type": "consu",
-                "is_storable": True,
-                "marketplace_seller_id": seller.id,
-                "list_price": 60,
-            }
-        )
-        product = template.product_variant_id
+        product = self._create_product(seller, "Raku vase", 60, is_storable=True)
+        template = product.product_tmpl_id
         buyer = self.Partner.create(
             {"name": "Wishful Buyer", "email": "wish@example.com"}
         )
@@ -62,14 +54,9 @@ class TestBackInStock(MarketplaceCase):
 
     def test_always_available_product_sends_nothing(self):
         seller = self._create_validated_seller("Stocked Seller")
-        template = self.env["product.template"].create(
-            {
-                "name": "Linen towel",
-                "type": "consu",
-                "is_storable": True,
-                "marketplace_seller_id": seller.id,
-            }
-        )
+        template = self._create_product(
+            seller, "Linen towel", is_storable=True
+        ).product_tmpl_id
         template._marketplace_set_quantity(10)
         buyer = self.Partner.create({"name": "Calm Buyer", "email": "calm@example.com"})
         self.env["product.wishlist"].create(

@@ -185,14 +185,9 @@ class TestSellerOnboarding(MarketplaceCase):
 
     def test_seller_sets_available_quantity(self):
         seller = self._create_validated_seller("Stocked")
-        product = self.env["product.template"].create(
-            {
-                "name": "Basket",
-                "type": "consu",
-                "is_storable": True,
-                "marketplace_seller_id": seller.id,
-            }
-        )
+        product = self._create_product(
+            seller, "Basket", is_storable=True
+        ).product_tmpl_id
         product._marketplace_set_quantity(7)
         self.assertEqual(product.qty_available, 7)
         product._marketplace_set_quantity(3)
