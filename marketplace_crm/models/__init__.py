@@ -2,6 +2,16 @@ from . import marketplace_dispute
 from . import marketplace_document_type
 from . import marketplace_seller_document
 from . import res_partner
+from . import res_partner_seller_profile
+from . import res_partner_verification
+from . import res_partner_onboarding
+from . import res_partner_sales_figures
+from . import res_partner_segment
+from . import res_partner_rating
+from . import res_partner_support
+from . import res_partner_buyer
+from . import res_partner_bank
+from . import marketplace_seller_registration
 from . import product_template
 from . import res_config_settings
 from . import sale_order

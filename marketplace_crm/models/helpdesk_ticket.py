@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .helpdesk_ticket_type import TICKET_PRIORITIES
+from .marketplace_helpers import staff_user
 from .marketplace_params import get_param
 
 URGENCIES = [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Blocking")]
@@ -372,10 +373,8 @@ class HelpdeskTicket(models.Model):
     def _escalate_sla_breach(self):
         self.write({"sla_breached": True, "sla_breach_date": fields.Datetime.now()})
         for ticket in self:
-            manager = (
-                ticket.marketplace_contract_id.user_id
-                or ticket.team_id.user_id
-                or self.env.ref("base.user_admin")
+            manager = staff_user(
+                self.env, ticket.marketplace_contract_id.user_id, ticket.team_id.user_id
             )
             deadline = min(
                 ticket.ticket_sla_ids.filtered("expired").mapped("deadline"),

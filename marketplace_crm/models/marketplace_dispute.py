@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .marketplace_helpers import staff_user
 from .marketplace_params import get_param
 
 DISPUTE_TYPES = [
@@ -174,12 +175,14 @@ class MarketplaceDispute(models.Model):
             return
         self.env.cr.execute(
             "UPDATE marketplace_dispute "
-            "SET critical_notified = TRUE, is_critical = TRUE "
+            "SET critical_notified = TRUE "
             "WHERE id IN %s AND critical_notified IS NOT TRUE RETURNING id",
             [tuple(candidates.ids)],
         )
         claimed = self.browse([row[0] for row in self.env.cr.fetchall()])
-        claimed.invalidate_recordset(["critical_notified", "is_critical"])
+        claimed.invalidate_recordset(["critical_notified"])
+        # Through the ORM: tracking and Automation Rules see the change.
+        claimed.filtered(lambda d: not d.is_critical).write({"is_critical": True})
         for dispute in claimed:
             dispute._notify_critical_team()
 
@@ -189,7 +192,7 @@ class MarketplaceDispute(models.Model):
             self.ticket_id.team_id
             or self.env["helpdesk.ticket.team"]._marketplace_default_team()
         )
-        responsible = team.user_id or self.user_id or self.env.ref("base.user_admin")
+        responsible = staff_user(self.env, team.user_id, self.user_id)
         summary = _("Critical dispute %s", self.name)
         body = _(
             "Critical dispute %(dispute)s: %(buyer)s against %(seller)s, "

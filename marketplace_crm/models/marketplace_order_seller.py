@@ -1,8 +1,21 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from .marketplace_params import get_param
+
+
+def sale_condition(alias=None):
+    """The one definition of a sale, as an SQL condition on order parts
+    (``marketplace_order_seller``, optionally under ``alias``): a confirmed
+    order holding at least one of the seller's lines. The figures, segments,
+    reviews and reports all read their sales through it."""
+
+    def column(name):
+        return SQL.identifier(alias, name) if alias else SQL.identifier(name)
+
+    return SQL("%s = 'sale' AND %s > 0", column("state"), column("line_count"))
 
 
 class MarketplaceOrderSeller(models.Model):

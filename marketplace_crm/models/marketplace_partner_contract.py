@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .marketplace_helpers import staff_user
 from .marketplace_params import get_param
 
 
@@ -239,7 +240,7 @@ class MarketplacePartnerContract(models.Model):
 
     def _send_renewal_reminder(self, template):
         self.ensure_one()
-        manager = self.user_id or self.env.ref("base.user_admin")
+        manager = staff_user(self.env, self.user_id)
         self.activity_schedule(
             "mail.mail_activity_data_todo",
             date_deadline=self.date_end,

@@ -42,6 +42,18 @@ class MarketplaceSellerDocument(models.Model):
     )
     company_id = fields.Many2one(related="partner_id.company_id", store=True)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        documents = super().create(vals_list)
+        documents.partner_id._marketplace_onboarding_sync()
+        return documents
+
+    def unlink(self):
+        sellers = self.partner_id
+        res = super().unlink()
+        sellers._marketplace_onboarding_sync()
+        return res
+
     @api.depends("document_type_id", "partner_id")
     def _compute_name(self):
         for doc in self:

@@ -6,6 +6,7 @@ from psycopg2.errors import SerializationFailure
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .marketplace_helpers import send_template, staff_user
 from .marketplace_params import get_param
 
 EVENT_TYPES = [
@@ -91,13 +92,7 @@ class MarketplaceSellerEvent(models.Model):
 
     def _send_template(self, xmlid):
         """Send the template to the seller of each event, in their language."""
-        template = self.env.ref(xmlid, raise_if_not_found=False)
-        if not (template and template.active):
-            return
-        for event in self:
-            template.send_mail(
-                event.seller_id.id, email_layout_xmlid="mail.mail_notification_light"
-            )
+        send_template(self.env, xmlid, self.seller_id)
 
     @api.model
     def _run_in_batches(self, sellers, handler, batch_size=100):
@@ -184,21 +179,19 @@ class MarketplaceSellerEvent(models.Model):
         guide to improving descriptions and visuals to each seller without a
         sale for N days, once per inactivity episode."""
         self._record_reactivations()
-        today = fields.Date.context_today(self)
-        limit = today - timedelta(days=get_param(self.env, "seller_inactive_days"))
-        sellers = self.env["res.partner"].search(
+        Partner = self.env["res.partner"]
+        selling = Partner.search(
             [
                 ("is_seller", "=", True),
                 ("verification_state", "=", "validated"),
                 ("seller_suspended", "=", False),
-                "|",
-                ("seller_last_sale_date", "<=", limit),
-                "&",
-                ("seller_last_sale_date", "=", False),
-                ("verification_date", "<=", fields.Datetime.to_datetime(limit)),
             ],
             order="id",
         )
+        # Inactivity is the segment rule's: bring the segments up to date
+        # (set-based), then read them.
+        selling._refresh_marketplace_figures()
+        sellers = selling.filtered(lambda s: s.seller_segment == "inactive")
 
         def follow_up(batch):
             for seller in batch:
@@ -251,10 +244,10 @@ class MarketplaceSellerEvent(models.Model):
     def _coaching_manager(self):
         self.ensure_one()
         user_id = get_param(self.env, "coaching_user_id")
-        return (
-            self.seller_id.user_id
-            or self.env["res.users"].browse(user_id).exists()
-            or self.env.ref("base.user_admin")
+        return staff_user(
+            self.env,
+            self.seller_id.user_id,
+            self.env["res.users"].browse(user_id).exists(),
         )
 
     def _book_coaching(self):

@@ -6,6 +6,8 @@ from psycopg2.errors import SerializationFailure
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .marketplace_helpers import send_template
+from .marketplace_order_seller import sale_condition
 from .marketplace_params import get_param
 
 
@@ -91,11 +93,12 @@ class MarketplaceSellerReview(models.Model):
                 SELECT seller_id, date_trunc('month', date_order)::date,
                        SUM(amount), COUNT(*)
                   FROM marketplace_order_seller
-                 WHERE state = 'sale' AND line_count > 0
+                 WHERE %(sale)s
                    AND seller_id IN %(ids)s
                    AND date_order >= %(previous)s AND date_order < %(following)s
               GROUP BY 1, 2
                 """,
+                sale=sale_condition(),
                 ids=tuple(sellers.ids),
                 previous=previous,
                 following=following,
@@ -214,14 +217,7 @@ class MarketplaceSellerReview(models.Model):
         return advice
 
     def _send_review(self):
-        template = self.env.ref(
-            "marketplace_crm.mail_template_monthly_review", raise_if_not_found=False
-        )
-        if template and template.active:
-            for review in self:
-                template.send_mail(
-                    review.id, email_layout_xmlid="mail.mail_notification_light"
-                )
+        send_template(self.env, "marketplace_crm.mail_template_monthly_review", self)
 
     def _recommendation_lines(self):
         self.ensure_one()

@@ -1,6 +1,18 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
+
+from .marketplace_helpers import send_template
+from .marketplace_input import (
+    IMAGE_MIMETYPES,
+    check_upload,
+    clean_text,
+    parse_decimal,
+    record_id,
+)
+from .marketplace_params import get_param
 
 
 class ProductTemplate(models.Model):
@@ -77,6 +89,16 @@ class ProductTemplate(models.Model):
         self.is_published = True
         return True
 
+    def _marketplace_set_publication(self, publish):
+        """The seller publishes or unpublishes the listing (the portal, the
+        API). Return True when live, False when waiting for the shop's
+        validation, None when unpublished."""
+        self.ensure_one()
+        if not publish:
+            self.write({"is_published": False, "marketplace_publish_requested": False})
+            return None
+        return self._marketplace_request_publication()
+
     def _marketplace_after_publication(self):
         """First publication of a seller's product: the seller gets the
         confirmation e-mail with listing tips (once per product) and their
@@ -89,14 +111,12 @@ class ProductTemplate(models.Model):
         # sudo: publication may come from the seller's portal; the flag and
         # the e-mail are system-maintained.
         products.sudo().marketplace_publish_notified = True
-        template = self.env.ref(
-            "marketplace_crm.mail_template_listing_published", raise_if_not_found=False
+        # sudo: see above.
+        send_template(
+            self.env(su=True),
+            "marketplace_crm.mail_template_listing_published",
+            products,
         )
-        if template and template.active:
-            for product in products:
-                template.sudo().send_mail(
-                    product.id, email_layout_xmlid="mail.mail_notification_light"
-                )
         products.marketplace_seller_id._marketplace_onboarding_sync()
 
     @api.constrains("is_published", "marketplace_seller_id")
@@ -166,3 +186,66 @@ class ProductTemplate(models.Model):
         self.ensure_one()
         # sudo: stock levels are not readable by portal sellers.
         return self.sudo().qty_available if self.is_storable else 0.0
+
+    # ------------------------------------------------------------------ seller edits
+    @api.model
+    def _marketplace_save_listing(self, seller, form, image=None):
+        """Create or update a listing of ``seller`` from what they typed (the
+        portal, the API): name, description, price, quantity on hand,
+        category, image (raw bytes). ``self`` is the listing to update, or
+        empty to create one. Every value is checked first: a UserError
+        carries the message the form shows, and nothing is written. The
+        same new listing sent twice in a row (a double click) is created
+        once. Returns the listing."""
+        env = self.env
+        vals = {
+            "name": clean_text(
+                env, form.get("name"), env._("Name"), required=True, max_length=128
+            ),
+            "description_sale": clean_text(
+                env, form.get("description_sale"), env._("Description"), max_length=4000
+            ),
+            "list_price": parse_decimal(env, form.get("list_price"), env._("Price")),
+        }
+        quantity = parse_decimal(env, form.get("quantity"), env._("Quantity"))
+        if form.get("categ_id"):
+            category = env["product.category"].browse(record_id(form["categ_id"]))
+            if not category.exists():
+                raise UserError(env._("Choose the category from the list."))
+            vals["categ_id"] = category.id
+        if image:
+            vals["image_1920"] = check_upload(
+                env,
+                image,
+                env._("Image"),
+                IMAGE_MIMETYPES,
+                get_param(env, "document_max_size_mb"),
+            )
+        with env.cr.savepoint():
+            listing = self
+            if listing:
+                listing.write(vals)
+            else:
+                listing = self._marketplace_recent_listing(seller, vals) or self.create(
+                    dict(
+                        vals,
+                        type="consu",
+                        is_storable=True,
+                        marketplace_seller_id=seller.id,
+                    )
+                )
+            listing._marketplace_set_quantity(quantity)
+        return listing
+
+    @api.model
+    def _marketplace_recent_listing(self, seller, vals):
+        """The same listing created by the seller in the last two minutes."""
+        return self.with_context(active_test=False).search(
+            [
+                ("marketplace_seller_id", "=", seller.id),
+                ("name", "=", vals["name"]),
+                ("list_price", "=", vals["list_price"]),
+                ("create_date", ">=", fields.Datetime.now() - timedelta(minutes=2)),
+            ],
+            limit=1,
+        )

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..models.marketplace_order_seller import sale_condition
+
 
 class MarketplaceSellerOutcomeReport(models.Model):
     """Month by month: how many sellers sold, how many of last month's stopped
@@ -37,7 +39,7 @@ class MarketplaceSellerOutcomeReport(models.Model):
             WITH sales AS (
                 SELECT seller_id, date_order AS sold_at
                   FROM marketplace_order_seller
-                 WHERE state = 'sale' AND line_count > 0
+                 WHERE %(sale)s
             ), active AS (
                 SELECT DISTINCT seller_id, date_trunc('month', sold_at)::date AS month
                   FROM sales
@@ -78,7 +80,7 @@ class MarketplaceSellerOutcomeReport(models.Model):
                         WHERE os.seller_id = e.seller_id
                           AND os.date_order > e.date
                           AND os.date_order <= e.date + INTERVAL '30 days'
-                          AND os.state = 'sale' AND os.line_count > 0
+                          AND %(os_sale)s
                        ) next_sale ON TRUE
                  WHERE e.event_type = 'inactivity_followup'
               GROUP BY 1
@@ -101,5 +103,7 @@ class MarketplaceSellerOutcomeReport(models.Model):
          LEFT JOIN active_count a ON a.month = m.month
          LEFT JOIN churn c ON c.month = m.month
          LEFT JOIN followups f ON f.month = m.month
-            """
+            """,
+            sale=sale_condition(),
+            os_sale=sale_condition("os"),
         )

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..models.marketplace_order_seller import sale_condition
+
 
 class MarketplaceSellerPerformanceReport(models.Model):
     """One row per seller and month: sales (from the sellers' parts of
@@ -38,7 +40,7 @@ class MarketplaceSellerPerformanceReport(models.Model):
                COUNT(*) AS order_count,
                SUM(amount) AS amount
           FROM marketplace_order_seller
-         WHERE state = 'sale' AND line_count > 0
+         WHERE %(sale)s
               GROUP BY 1, 2
             ), ratings AS (
         SELECT rated_partner_id AS seller_id,
@@ -74,5 +76,6 @@ class MarketplaceSellerPerformanceReport(models.Model):
                 THEN 100.0 * m.dispute_count / m.order_count END AS dispute_rate
               FROM merged m
               JOIN res_partner p ON p.id = m.seller_id
-            """
+            """,
+            sale=sale_condition(),
         )

@@ -115,3 +115,19 @@ def cron_batches_without_commit(env):
 
     with patch.object(type(env["ir.cron"]), "_commit_progress", _commit_progress):
         yield
+
+
+def register_seller(env, values):
+    """Register a seller as the website form does, then let the
+    registration job handle the request. Returns the new seller, or an empty
+    recordset when the address was known (nothing is created then)."""
+    Registration = env["marketplace.seller.registration"].sudo()
+    registration = Registration._submit(Registration._check_form(values))
+    run_registration_job(env)
+    return registration.partner_id
+
+
+def run_registration_job(env):
+    """Handle the pending registration requests, as the scheduled job does."""
+    with cron_batches_without_commit(env):
+        env["marketplace.seller.registration"].sudo()._cron_process_registrations()

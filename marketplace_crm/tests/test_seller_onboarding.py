@@ -1,7 +1,7 @@
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common import PDF, PNG, MarketplaceCase
+from .common import PDF, PNG, MarketplaceCase, register_seller
 
 
 @tagged("post_install", "-at_install")
@@ -9,13 +9,14 @@ class TestSellerOnboarding(MarketplaceCase):
     """Registration, the onboarding pipeline and the notifications."""
 
     def _register(self, email="maker@example.com", name="Maker"):
-        return self.Partner._marketplace_register_seller(
+        return register_seller(
+            self.env,
             {
                 "name": name,
                 "email": email,
                 "shop_name": f"{name} shop",
                 "phone": "0102030405",
-            }
+            },
         )
 
     def _lead(self, seller):
@@ -55,16 +56,75 @@ class TestSellerOnboarding(MarketplaceCase):
             lead.team_id, self.env.ref("marketplace_crm.crm_team_seller_onboarding")
         )
 
-    def test_existing_email_reuses_the_contact(self):
+    def _queued_to(self, email):
+        return self.env["mail.mail"].search([("email_to", "=", email)])
+
+    def test_known_address_changes_nothing_and_is_asked_to_log_in(self):
+        """An anonymous registration never writes to an existing contact or
+        user: the owner of the address is e-mailed instead."""
         first = self._register("Same@Example.com")
-        again = self._register("same@example.com", name="Other Name")
-        self.assertEqual(first, again)
-        self.assertEqual(len(again.user_ids), 1)
-        self.assertEqual(len(self._lead(again)), 1)
-        # A customer who already buys becomes a seller on the same contact.
-        buyer = self.Partner.create({"name": "Buyer", "email": "buyer@example.com"})
-        self.assertEqual(self._register("buyer@example.com", name="Buyer"), buyer)
-        self.assertTrue(buyer.is_seller)
+        portal_buyer = self.env["res.users"].create(
+            {
+                "name": "Portal Buyer",
+                "login": "portal.buyer@example.com",
+                "email": "portal.buyer@example.com",
+                "group_ids": [(6, 0, self.env.ref("base.group_portal").ids)],
+            }
+        )
+        contact = self.Partner.create(
+            {"name": "Buyer", "email": "buyer@example.com", "phone": "111"}
+        )
+        company = self.Partner.create(
+            {"name": "Acme", "is_company": True, "email": "acme@example.com"}
+        )
+        known = {
+            "same@example.com": first,
+            "portal.buyer@example.com": portal_buyer.partner_id,
+            "buyer@example.com": contact,
+            "acme@example.com": company,
+            self.staff.email: self.staff.partner_id,
+        }
+        fields = ["name", "phone", "is_seller", "shop_name", "shop_description"]
+        before = {email: p.read(fields)[0] for email, p in known.items()}
+        counts = (
+            self.Partner.search_count([]),
+            self.env["res.users"].search_count([]),
+            self.env["crm.lead"].search_count([]),
+        )
+        for email in known:
+            self.assertFalse(
+                self._register(email.upper(), name="Intruder"),
+                "nothing is created for a known address",
+            )
+        for email, partner in known.items():
+            partner.invalidate_recordset()
+            self.assertEqual(partner.read(fields)[0], before[email])
+            mail = self._queued_to(email.upper())
+            self.assertEqual(len(mail), 1, email)
+            self.assertIn("/web/login?redirect=/marketplace/sell", mail.body_html)
+        self.assertEqual(
+            counts,
+            (
+                self.Partner.search_count([]),
+                self.env["res.users"].search_count([]),
+                self.env["crm.lead"].search_count([]),
+            ),
+        )
+
+    def test_registration_queues_its_emails(self):
+        """No e-mail is sent during the registration: all are queued, so a
+        mail server down cannot fail it, and each has a sender."""
+        seller = self._register("queued@example.com", name="Queued")
+        self.assertTrue(seller)
+        invitation = self.env["mail.mail"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", seller.id)]
+        )
+        self.assertEqual(len(invitation), 1)
+        self.assertEqual(invitation.state, "outgoing")
+        self.assertIn(seller._get_signup_url(), invitation.body_html)
+        self.assertIn("Queued shop", invitation.subject)
+        mails = self.env["mail.mail"].search([("state", "=", "outgoing")])
+        self.assertTrue(all(mail.email_from for mail in mails))
 
     def test_pipeline_moves_with_progress_and_never_back(self):
         seller = self._register()

@@ -1,11 +1,14 @@
 from odoo.tests import HttpCase, tagged
 
+from .common import run_registration_job
+
 
 @tagged("post_install", "-at_install")
 class TestSellerOnboardingTour(HttpCase):
     def test_whole_seller_cycle_in_the_browser(self):
         # 1. A visitor registers on the website.
         self.start_tour("/marketplace/sell", "marketplace_seller_registration")
+        run_registration_job(self.env)
         seller = self.env["res.partner"].search(
             [("email", "=", "tour.maker@example.com")]
         )

@@ -3,7 +3,7 @@ import base64
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 
-from .common import PDF, PNG
+from .common import PDF, PNG, register_seller, run_registration_job
 
 
 @tagged("post_install", "-at_install")
@@ -14,12 +14,13 @@ class TestSellerPortal(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Partner = cls.env["res.partner"]
-        cls.seller_a = Partner._marketplace_register_seller(
-            {"name": "Anna", "email": "anna@example.com", "shop_name": "Anna Ceramics"}
+        cls.seller_a = register_seller(
+            cls.env,
+            {"name": "Anna", "email": "anna@example.com", "shop_name": "Anna Ceramics"},
         )
-        cls.seller_b = Partner._marketplace_register_seller(
-            {"name": "Bruno", "email": "bruno@example.com", "shop_name": "Bruno Wood"}
+        cls.seller_b = register_seller(
+            cls.env,
+            {"name": "Bruno", "email": "bruno@example.com", "shop_name": "Bruno Wood"},
         )
         for seller, login in ((cls.seller_a, "anna"), (cls.seller_b, "bruno")):
             seller.user_ids.write({"login": login, "password": f"{login}-pass"})
@@ -66,6 +67,7 @@ class TestSellerPortal(HttpCase):
             },
         )
         self.assertIn("registration_done", response.text)
+        run_registration_job(self.env)
         chloe = self.env["res.partner"].search([("email", "=", "chloe@example.com")])
         self.assertTrue(chloe.is_seller)
         self.assertTrue(chloe.user_ids)
@@ -80,6 +82,7 @@ class TestSellerPortal(HttpCase):
             },
         )
         self.assertIn("registration_done", again.text)
+        run_registration_job(self.env)
         self.assertEqual(
             self.env["res.users"].search_count(
                 [("login", "in", ("anna", "anna@example.com"))]

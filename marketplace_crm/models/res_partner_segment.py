@@ -1,0 +1,254 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .marketplace_params import get_param
+from .res_partner_sales_figures import FIGURES_CHANGED, FIGURES_CTE
+
+SELLER_SEGMENTS = [
+    ("new", "New"),
+    ("pending", "Pending verification"),
+    ("active", "Active"),
+    ("inactive", "Inactive"),
+    ("high_performer", "High performer"),
+    ("suspended", "Suspended"),
+    ("rejected", "Rejected"),
+]
+BUYER_SEGMENTS = [
+    ("prospect", "Prospect"),
+    ("active", "Active buyer"),
+    ("inactive", "Inactive buyer"),
+]
+
+# The segment rules are defined once, in Python, by _get_seller_segment and
+# _get_buyer_segment. The daily refresh needs them over 300,000 partners at
+# once: this query is their set-based twin, used only to write the figures
+# and to find the partners whose segment moves; the ORM then recomputes those
+# (so tracking and Automation Rules see the change). tests/test_segment_rules
+# checks over every boundary that both give the same segment.
+_FIGURES_AND_SEGMENTS_REFRESH = f"""
+WITH {FIGURES_CTE}, seg AS (
+    SELECT new.*,
+           CASE
+               WHEN NOT new.seller THEN NULL
+               WHEN p.verification_state = 'rejected' THEN 'rejected'
+               WHEN p.seller_suspended THEN 'suspended'
+               WHEN p.verification_state = 'draft' THEN 'new'
+               WHEN p.verification_state = 'pending' THEN 'pending'
+               WHEN (%(top_amount)s > 0 AND new.ar >= %(top_amount)s)
+                 OR (%(top_count)s > 0 AND new.cr >= %(top_count)s)
+                   THEN 'high_performer'
+               WHEN %(today)s - COALESCE(new.last_day, p.verification_date::date,
+                                         p.seller_registration_date)
+                    >= %(inactive_days)s
+                   THEN 'inactive'
+               ELSE 'active'
+           END AS seller_segment,
+           CASE
+               WHEN p.is_buyer IS NOT TRUE THEN NULL
+               WHEN p.buyer_last_order_date IS NULL THEN 'prospect'
+               WHEN %(today)s - p.buyer_last_order_date <= %(active_days)s
+                   THEN 'active'
+               ELSE 'inactive'
+           END AS buyer_segment,
+           new.seller AND {FIGURES_CHANGED} AS figures_changed
+      FROM new
+      JOIN res_partner p ON p.id = new.id
+     WHERE %(target)s
+), written AS (
+    UPDATE res_partner p
+       SET seller_sale_count_month = new.cm,
+           seller_sale_amount_month = new.am,
+           seller_sale_count_prev_month = new.cp,
+           seller_sale_amount_prev_month = new.ap,
+           seller_sale_count_30d = new.cr,
+           seller_sale_amount_30d = new.ar,
+           seller_last_sale_date = new.last_day
+      FROM seg AS new
+     WHERE p.id = new.id AND new.figures_changed
+)
+SELECT seg.id,
+       seg.figures_changed,
+       seg.seller_segment IS DISTINCT FROM p.seller_segment,
+       seg.buyer_segment IS DISTINCT FROM p.buyer_segment
+  FROM seg
+  JOIN res_partner p ON p.id = seg.id
+ WHERE seg.figures_changed
+    OR (seg.seller_segment, seg.buyer_segment)
+       IS DISTINCT FROM (p.seller_segment, p.buyer_segment)
+"""
+
+# What the figures and segments are computed from.
+SEGMENT_INPUTS = [
+    "is_seller",
+    "is_buyer",
+    "verification_state",
+    "seller_suspended",
+    "verification_date",
+    "seller_registration_date",
+    "buyer_last_order_date",
+]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # --- segments ---------------------------------------------------------------
+    seller_segment = fields.Selection(
+        SELLER_SEGMENTS,
+        compute="_compute_seller_segment",
+        store=True,
+        index=True,
+        tracking=True,
+        help="New: registered, verification not submitted. Pending: waiting for the "
+        "team. Active: validated and selling. Inactive: no sale for the configured "
+        "number of days. High performer: sales of the last 30 days above the "
+        "configured value or count. Suspended and Rejected: cannot sell.",
+    )
+    buyer_segment = fields.Selection(
+        BUYER_SEGMENTS,
+        compute="_compute_buyer_segment",
+        store=True,
+        index=True,
+        help="Prospect: no confirmed purchase yet. Active: a confirmed purchase "
+        "within the configured number of days. Inactive: bought before, nothing since.",
+    )
+
+    @api.depends(
+        "is_seller",
+        "verification_state",
+        "seller_suspended",
+        "seller_last_sale_date",
+        "seller_sale_amount_30d",
+        "seller_sale_count_30d",
+        "verification_date",
+        "seller_registration_date",
+    )
+    def _compute_seller_segment(self):
+        params = self._marketplace_segment_params()
+        for partner in self:
+            partner.seller_segment = partner._get_seller_segment(params)
+
+    @api.depends("is_buyer", "buyer_last_order_date")
+    def _compute_buyer_segment(self):
+        params = self._marketplace_segment_params()
+        for partner in self:
+            partner.buyer_segment = partner._get_buyer_segment(params)
+
+    @api.model
+    def _marketplace_segment_params(self):
+        """Today and the thresholds of the segment rules, read once for both
+        the single-record and the set-based paths. A threshold of 0 or less
+        disables its high-performer criterion; day counts below 0 count as 0."""
+        return {
+            "today": fields.Date.context_today(self),
+            "inactive_days": max(0, get_param(self.env, "seller_inactive_days")),
+            "top_amount": max(0.0, get_param(self.env, "high_performer_amount")),
+            "top_count": max(0, get_param(self.env, "high_performer_count")),
+            "active_days": max(0, get_param(self.env, "buyer_active_days")),
+        }
+
+    def _get_seller_segment(self, params):
+        """The segment of one seller: the rule (``params`` as given by
+        :meth:`_marketplace_segment_params`)."""
+        self.ensure_one()
+        if not self.is_seller:
+            return False
+        if self.verification_state == "rejected":
+            return "rejected"
+        if self.seller_suspended:
+            return "suspended"
+        if self.verification_state == "draft":
+            return "new"
+        if self.verification_state == "pending":
+            return "pending"
+        top_amount, top_count = params["top_amount"], params["top_count"]
+        if (top_amount > 0 and self.seller_sale_amount_30d >= top_amount) or (
+            top_count > 0 and self.seller_sale_count_30d >= top_count
+        ):
+            return "high_performer"
+        since = (
+            self.seller_last_sale_date
+            or (self.verification_date and self.verification_date.date())
+            or self.seller_registration_date
+        )
+        if since and (params["today"] - since).days >= params["inactive_days"]:
+            return "inactive"
+        return "active"
+
+    def _get_buyer_segment(self, params):
+        """The segment of one buyer: the rule."""
+        self.ensure_one()
+        if not self.is_buyer:
+            return False
+        if not self.buyer_last_order_date:
+            return "prospect"
+        if (params["today"] - self.buyer_last_order_date).days <= params["active_days"]:
+            return "active"
+        return "inactive"
+
+    # ------------------------------------------------------------------ refresh
+    @api.model
+    def _cron_refresh_marketplace_segments(self, batch_size=20000):
+        """Refresh every seller's sales figures and every seller's and buyer's
+        segment, as time passes even when no record changes.
+
+        Set-based: each batch of ``batch_size`` partners is read by one query,
+        which writes the figures that changed and names the partners whose
+        segment moves; those few are recomputed through the ORM. Each batch is
+        committed. Running it twice, or in two workers at once, writes the
+        same values.
+        """
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT id FROM res_partner WHERE is_seller OR is_buyer ORDER BY id"
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(ids))
+        for start in range(0, len(ids), batch_size):
+            batch = self.browse(ids[start : start + batch_size])
+            batch._refresh_marketplace_figures()
+            if not cron._commit_progress(len(batch)):
+                break
+        return True
+
+    def _marketplace_refresh_params(self):
+        params = super()._marketplace_refresh_params()
+        params.update(self._marketplace_segment_params())
+        return params
+
+    def _flush_marketplace_inputs(self):
+        super()._flush_marketplace_inputs()
+        self.flush_model([*SEGMENT_INPUTS, "seller_segment", "buyer_segment"])
+
+    def _refresh_marketplace_figures(self):
+        """Refresh the sales figures and the segments of these partners;
+        returns the partners whose figures or segment changed.
+
+        One query writes the figures that changed and finds the partners whose
+        segment moves (time passes, a threshold changed); only those segments
+        are recomputed, through the ORM, so that tracking and Automation Rules
+        see each change.
+        """
+        if not self:
+            return self
+        self._flush_marketplace_inputs()
+        self.env.cr.execute(
+            SQL(
+                _FIGURES_AND_SEGMENTS_REFRESH,
+                **self._marketplace_partner_filters(),
+                **self._marketplace_refresh_params(),
+            )
+        )
+        rows = self.env.cr.fetchall()
+        figures = self.browse(row[0] for row in rows if row[1])
+        if figures:
+            figures.invalidate_recordset(list(self.SELLER_FIGURES))
+            figures.modified(list(self.SELLER_FIGURES))
+        for fname, column in (("seller_segment", 2), ("buyer_segment", 3)):
+            field = self._fields[fname]
+            # Only the partners whose segment moves are recomputed.
+            self.env.remove_to_compute(field, self)
+            self.env.add_to_compute(field, self.browse(r[0] for r in rows if r[column]))
+        self._recompute_recordset(["seller_segment", "buyer_segment"])
+        return self.browse(row[0] for row in rows)

@@ -1,0 +1,290 @@
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.base.models.res_bank import sanitize_account_number
+
+from .marketplace_helpers import window_action
+from .marketplace_input import (
+    DOCUMENT_MIMETYPES,
+    IMAGE_MIMETYPES,
+    check_upload,
+    clean_text,
+    record_id,
+)
+from .marketplace_params import get_param
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # --- seller profile ------------------------------------------------------
+    shop_name = fields.Char(tracking=True)
+    shop_description = fields.Text()
+    shop_logo = fields.Image(max_width=512, max_height=512)
+    seller_document_ids = fields.One2many(
+        "marketplace.seller.document", "partner_id", string="Verification Documents"
+    )
+    seller_document_count = fields.Integer(compute="_compute_seller_document_count")
+    has_expired_document = fields.Boolean(
+        compute="_compute_has_expired_document",
+        search="_search_has_expired_document",
+        string="Expired Document",
+    )
+    profile_completeness = fields.Integer(
+        "Profile Completeness (%)",
+        compute="_compute_profile_completeness",
+        store=True,
+        aggregator="avg",
+    )
+    seller_product_count = fields.Integer(
+        "Listings", compute="_compute_seller_product_count"
+    )
+    profile_missing_items = fields.Char(
+        "Missing from the Profile", compute="_compute_profile_completeness", store=True
+    )
+
+    def _compute_seller_document_count(self):
+        counts = dict(
+            self.env["marketplace.seller.document"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.seller_document_count = counts.get(partner._origin, 0)
+
+    @api.depends("seller_document_ids.expiry_date")
+    def _compute_has_expired_document(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            partner.has_expired_document = any(
+                doc.expiry_date and doc.expiry_date < today
+                for doc in partner.seller_document_ids
+            )
+
+    def _search_has_expired_document(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on expired documents."))
+        today = fields.Date.context_today(self)
+        expired = [("seller_document_ids.expiry_date", "<", today)]
+        positive = (operator == "=") == value
+        return expired if positive else [("id", "not any", expired)]
+
+    def _compute_seller_product_count(self):
+        counts = dict(
+            self.env["product.template"]._read_group(
+                [("marketplace_seller_id", "in", self.ids)],
+                ["marketplace_seller_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.seller_product_count = counts.get(partner._origin, 0)
+
+    def _profile_checklist(self):
+        """Return the (label, is_done) pairs a seller profile needs."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        return [
+            (_("Shop name"), bool(self.shop_name)),
+            (_("Shop description"), bool(self.shop_description)),
+            (_("Logo"), bool(self.shop_logo)),
+            (_("Address"), bool(self.street and self.city and self.country_id)),
+            (_("Payout bank account"), bool(self.bank_ids)),
+            (
+                _("Valid verification document"),
+                any(
+                    not doc.expiry_date or doc.expiry_date >= today
+                    for doc in self.seller_document_ids
+                ),
+            ),
+        ]
+
+    @api.depends(
+        "is_seller",
+        "shop_name",
+        "shop_description",
+        "shop_logo",
+        "street",
+        "city",
+        "country_id",
+        "bank_ids",
+        "seller_document_ids.expiry_date",
+    )
+    def _compute_profile_completeness(self):
+        for partner in self:
+            if not partner.is_seller:
+                partner.profile_completeness = 0
+                partner.profile_missing_items = False
+                continue
+            checklist = partner._profile_checklist()
+            done = sum(1 for __, ok in checklist if ok)
+            partner.profile_completeness = round(100 * done / len(checklist))
+            partner.profile_missing_items = (
+                ", ".join(label for label, ok in checklist if not ok) or False
+            )
+
+    def action_view_seller_products(self):
+        self.ensure_one()
+        return window_action(
+            self.env,
+            "marketplace_crm.action_marketplace_listings",
+            [("marketplace_seller_id", "=", self.id)],
+            {"default_marketplace_seller_id": self.id},
+        )
+
+    def action_view_seller_documents(self):
+        self.ensure_one()
+        return window_action(
+            self.env,
+            "marketplace_crm.action_marketplace_seller_document",
+            [("partner_id", "=", self.id)],
+            {"default_partner_id": self.id},
+        )
+
+    # ------------------------------------------------------------------ editing
+    PROFILE_TEXT_FIELDS = {
+        "shop_name": 128,
+        "shop_description": 2000,
+        "street": 128,
+        "city": 128,
+        "zip": 32,
+    }
+
+    def _marketplace_save_profile(self, form, logo=None):
+        """Save what the seller typed on "My shop" (the portal, the API): the
+        texts checked, the country picked from the list, the logo checked by
+        content and size, a payout account added unless the seller already
+        has it (whatever its spacing). Raise a UserError with the message the
+        form shows; nothing is written then. ``logo``: raw bytes or None."""
+        self.ensure_one()
+        env = self.env
+        vals = {
+            fname: clean_text(
+                env,
+                form.get(fname),
+                self._fields[fname].get_description(env)["string"],
+                required=fname == "shop_name",
+                max_length=size,
+            )
+            for fname, size in self.PROFILE_TEXT_FIELDS.items()
+        }
+        vals["country_id"] = False
+        if form.get("country_id"):
+            country = env["res.country"].browse(record_id(form["country_id"]))
+            if not country.exists():
+                raise UserError(env._("Choose the country from the list."))
+            vals["country_id"] = country.id
+        if logo:
+            vals["shop_logo"] = check_upload(
+                env,
+                logo,
+                env._("Shop logo"),
+                IMAGE_MIMETYPES,
+                get_param(env, "document_max_size_mb"),
+            )
+        account = clean_text(
+            env, form.get("acc_number"), env._("Bank account"), max_length=64
+        )
+        with env.cr.savepoint():
+            self.write(vals)
+            if account:
+                self._marketplace_add_bank_account(account)
+        return True
+
+    def _marketplace_add_bank_account(self, account):
+        """Add the payout account unless the seller has it already."""
+        self.ensure_one()
+        if sanitize_account_number(account) in self.bank_ids.mapped(
+            "sanitized_acc_number"
+        ):
+            return self.bank_ids.filtered(
+                lambda bank: (
+                    bank.sanitized_acc_number == sanitize_account_number(account)
+                )
+            )[:1]
+        # sudo: the seller's own payout account (portal users have no rights
+        # on bank accounts); only the partner and the number are written.
+        return (
+            self.env["res.partner.bank"]
+            .sudo()
+            .create({"partner_id": self.id, "acc_number": account})
+        )
+
+    def _marketplace_add_document(self, document_type_id, content, file_name, expiry):
+        """Add a verification document the seller uploaded (the portal, the
+        API). ``content``: raw bytes. The document model checks the type of
+        file and its size. The same file sent twice in a row (a double click)
+        is stored once. Returns the document."""
+        self.ensure_one()
+        env = self.env
+        doc_type = env["marketplace.document.type"].browse(record_id(document_type_id))
+        if not doc_type.exists():
+            raise UserError(env._("Choose the type of the document."))
+        if not content:
+            raise UserError(env._("Choose a file to upload."))
+        if expiry:
+            try:
+                expiry = fields.Date.to_date(expiry)
+            except ValueError as error:
+                raise UserError(
+                    env._("The expiry date is not a valid date.")
+                ) from error
+        file = check_upload(
+            env,
+            content,
+            env._("Document"),
+            DOCUMENT_MIMETYPES,
+            get_param(env, "document_max_size_mb"),
+        )
+        Document = env["marketplace.seller.document"]
+        recent = Document.search(
+            [
+                ("partner_id", "=", self.id),
+                ("document_type_id", "=", doc_type.id),
+                ("file_name", "=", file_name),
+                ("create_date", ">=", fields.Datetime.now() - timedelta(minutes=2)),
+            ]
+        )
+        for doc in recent:
+            if doc.with_context(bin_size=False).file == file:
+                return doc
+        with env.cr.savepoint():
+            return Document.create(
+                {
+                    "partner_id": self.id,
+                    "document_type_id": doc_type.id,
+                    "file": file,
+                    "file_name": file_name,
+                    "expiry_date": expiry or False,
+                }
+            )
+
+    def _marketplace_portal_values(self):
+        """What "My shop" shows the seller besides the contact's own fields:
+        documents, reference data to choose from, open disputes and the
+        latest sales (order parts, amounts in the company currency, newest
+        first). Called on the seller's own contact."""
+        self.ensure_one()
+        env = self.env
+        return {
+            "documents": self.seller_document_ids,
+            "document_types": env["marketplace.document.type"].search([]),
+            "countries": env["res.country"].search([]),
+            "open_disputes": env["marketplace.dispute"].search_count(
+                [
+                    ("seller_id", "=", self.id),
+                    ("state", "in", ("open", "under_review")),
+                ]
+            ),
+            "recent_sales": env["marketplace.order.seller"].search(
+                [
+                    ("seller_id", "=", self.id),
+                    ("state", "=", "sale"),
+                    ("line_count", ">", 0),
+                ],
+                order="date_order desc, id desc",
+                limit=20,
+            ),
+        }

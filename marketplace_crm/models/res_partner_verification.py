@@ -1,0 +1,258 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .marketplace_helpers import send_template, staff_user
+from .marketplace_params import get_param
+
+VERIFICATION_STATES = [
+    ("draft", "Draft"),
+    ("pending", "Pending"),
+    ("validated", "Validated"),
+    ("rejected", "Rejected"),
+]
+# Allowed moves of the verification status (from -> to).
+VERIFICATION_TRANSITIONS = {
+    "draft": {"pending"},
+    "pending": {"validated", "rejected", "draft"},
+    "validated": {"rejected", "draft"},
+    "rejected": {"pending", "draft"},
+}
+# The decisions only the marketplace team may take.
+STAFF_DECISIONS = {"validated", "rejected"}
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # --- verification --------------------------------------------------------
+    verification_state = fields.Selection(
+        VERIFICATION_STATES,
+        string="Verification Status",
+        default="draft",
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    verification_rejection_reason = fields.Text(
+        "Rejection Reason", copy=False, tracking=True
+    )
+    verification_user_id = fields.Many2one(
+        "res.users", "Decided by", copy=False, readonly=True, tracking=True
+    )
+    verification_date = fields.Datetime(
+        "Decided on", copy=False, readonly=True, tracking=True
+    )
+    seller_suspended = fields.Boolean(
+        "Suspended",
+        copy=False,
+        tracking=True,
+        help="A suspended seller keeps the account but cannot sell.",
+    )
+
+    # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("verification_state", "draft") != "draft":
+                self._check_verification_rights(vals["verification_state"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "verification_state" in vals:
+            self._check_verification_transition(vals["verification_state"])
+        res = super().write(vals)
+        if {"verification_state", "seller_suspended"} & set(vals):
+            self._unpublish_products_of_blocked_sellers()
+        return res
+
+    # ------------------------------------------------------------------ verification
+    def _check_verification_rights(self, new_state):
+        if (
+            new_state in STAFF_DECISIONS
+            and not self.env.su
+            and not self.env.user.has_group("marketplace_crm.group_marketplace_user")
+        ):
+            raise UserError(
+                _("Only the marketplace team can validate or reject a seller.")
+            )
+
+    def _check_verification_transition(self, new_state):
+        self._check_verification_rights(new_state)
+        for partner in self:
+            old = partner.verification_state or "draft"
+            if old != new_state and new_state not in VERIFICATION_TRANSITIONS[old]:
+                states = dict(
+                    self._fields["verification_state"]._description_selection(self.env)
+                )
+                raise UserError(
+                    _(
+                        "%(partner)s: the verification status cannot go from "
+                        "“%(old)s” to “%(new)s”.",
+                        partner=partner.display_name,
+                        old=states[old],
+                        new=states[new_state],
+                    )
+                )
+
+    def _unpublish_products_of_blocked_sellers(self):
+        """A seller who can no longer sell loses the publication of their listings."""
+        blocked = self.filtered(lambda p: p.is_seller and not p._can_publish_listings())
+        if not blocked:
+            return
+        # sudo: the staff member who blocks a seller may lack product rights,
+        # and only the blocked sellers' published listings are touched.
+        products = (
+            self.env["product.template"]
+            .sudo()
+            .search(
+                [
+                    ("marketplace_seller_id", "in", blocked.ids),
+                    ("is_published", "=", True),
+                ]
+            )
+        )
+        products.write({"is_published": False})
+
+    def _can_publish_listings(self):
+        self.ensure_one()
+        return self.verification_state == "validated" and not self.seller_suspended
+
+    def action_submit_verification(self):
+        """Seller (or staff on their behalf) asks the team to check the profile.
+        A profile already waiting for the team is left as it is (a second
+        click sends nothing more)."""
+        sellers = self.filtered(lambda p: p.verification_state != "pending")
+        for partner in sellers:
+            if not partner.is_seller:
+                raise UserError(_("%s is not a seller.", partner.display_name))
+            if partner.profile_completeness < 100:
+                raise UserError(
+                    _(
+                        "The profile of %(partner)s is incomplete. "
+                        "Missing: %(missing)s.",
+                        partner=partner.display_name,
+                        missing=partner.profile_missing_items,
+                    )
+                )
+        if sellers:
+            sellers.write(
+                {
+                    "verification_state": "pending",
+                    "verification_rejection_reason": False,
+                }
+            )
+            sellers._notify_operations_of_submission()
+        return True
+
+    def action_validate_seller(self):
+        for partner in self:
+            if partner.verification_state != "pending":
+                raise UserError(
+                    _(
+                        "Only a seller pending verification can be validated (%s).",
+                        partner.display_name,
+                    )
+                )
+            if partner.profile_completeness < 100:
+                raise UserError(
+                    _(
+                        "%(partner)s cannot be validated: the profile is incomplete "
+                        "(missing: %(missing)s).",
+                        partner=partner.display_name,
+                        missing=partner.profile_missing_items,
+                    )
+                )
+        self.write(
+            {
+                "verification_state": "validated",
+                "verification_user_id": self.env.user.id,
+                "verification_date": fields.Datetime.now(),
+                "verification_rejection_reason": False,
+            }
+        )
+        self._send_verification_outcome()
+        self._marketplace_publish_requested_listings()
+        return True
+
+    def _marketplace_publish_requested_listings(self):
+        """Products the sellers asked to publish while waiting for validation
+        go live now (each sends the publication e-mail with listing tips)."""
+        # sudo: staff validate the shop; publishing its waiting listings is
+        # part of the validation, whatever their rights on the website.
+        products = (
+            self.env["product.template"]
+            .sudo()
+            .search(
+                [
+                    ("marketplace_seller_id", "in", self.ids),
+                    ("marketplace_publish_requested", "=", True),
+                ]
+            )
+        )
+        products.filtered(
+            lambda product: product.marketplace_seller_id._can_publish_listings()
+        ).write({"is_published": True})
+
+    def action_reject_seller(self, reason):
+        """Reject the verification; ``reason`` is required and shown to the seller."""
+        if not (reason or "").strip():
+            raise UserError(_("A rejection needs a reason."))
+        self.write(
+            {
+                "verification_state": "rejected",
+                "verification_rejection_reason": reason.strip(),
+                "verification_user_id": self.env.user.id,
+                "verification_date": fields.Datetime.now(),
+            }
+        )
+        self._send_verification_outcome()
+        return True
+
+    def _notify_operations_of_submission(self):
+        """An activity for the operations team to check the documents."""
+        user_id = get_param(self.env, "operations_user_id")
+        # sudo: the configured staff user, looked up for a portal submitter.
+        user = staff_user(
+            self.env, self.env["res.users"].sudo().browse(user_id).exists()
+        )
+        for partner in self:
+            # sudo: the seller submits from the portal; the activity is for staff.
+            partner.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=user.id,
+                summary=_("Check the documents of %s", partner.display_name),
+                note=_("The seller submitted the profile for verification."),
+            )
+
+    def _send_verification_outcome(self):
+        """E-mail each seller the outcome of the verification."""
+        for partner in self:
+            xmlid = (
+                "marketplace_crm.mail_template_seller_validated"
+                if partner.verification_state == "validated"
+                else "marketplace_crm.mail_template_seller_rejected"
+            )
+            # sudo: the e-mail goes out whoever decides.
+            send_template(self.env(su=True), xmlid, partner)
+
+    def action_open_reject_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Reject Seller"),
+            "res_model": "marketplace.seller.reject",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_ids": self.ids},
+        }
+
+    def action_reset_verification(self):
+        self.write({"verification_state": "draft"})
+        return True
+
+    def action_suspend_seller(self):
+        self.write({"seller_suspended": True})
+        return True
+
+    def action_reinstate_seller(self):
+        self.write({"seller_suspended": False})
+        return True
