@@ -134,9 +134,15 @@ class SellerPortal(CustomerPortal):
         return values
 
     @http.route("/my/seller", type="http", auth="user", website=True)
-    def seller_home(self, **kw):
+    def seller_home(self, upload=None, **kw):
         seller = self._seller_or_404()
-        return self._render_result(seller)
+        error = None
+        if upload == "too_large":
+            error = request.env._(
+                "The file is too large: %s MB at most.",
+                get_param(request.env, "document_max_size_mb"),
+            )
+        return self._render_result(seller, error=error)
 
     def _render_result(self, seller, error=None, success=None):
         return request.render(

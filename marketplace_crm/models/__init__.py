@@ -27,3 +27,4 @@ from . import marketplace_seller_event
 from . import marketplace_seller_review
 from . import product_product
 from . import product_wishlist
+from . import ir_http

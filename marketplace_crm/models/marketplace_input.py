@@ -12,7 +12,7 @@ from odoo.tools.mimetypes import guess_mimetype
 # Text that looks like markup (a tag or a script) is refused, not stored.
 MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!]|javascript:", re.IGNORECASE)
 # A plain decimal number as people type it: digits, one decimal separator.
-DECIMAL = re.compile(r"^\d{1,12}(?:[.,]\d{0,6})?$")
+DECIMAL = re.compile(r"^[0-9]{1,12}(?:[.,][0-9]{0,6})?$")
 IMAGE_MIMETYPES = ("image/jpeg", "image/png")
 DOCUMENT_MIMETYPES = ("application/pdf", *IMAGE_MIMETYPES)
 
@@ -61,7 +61,7 @@ def parse_decimal(env, value, label, maximum=1e9):
 def record_id(value):
     """The id a form sent for a select, or 0 for anything else."""
     value = str(value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else 0
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else 0
 
 
 def check_upload(env, raw, label, mimetypes, max_mb):

@@ -68,12 +68,9 @@ class MarketplaceSellerDocument(models.Model):
             doc.is_expired = bool(doc.expiry_date and doc.expiry_date < today)
 
     def _search_is_expired(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise ValidationError(_("Unsupported search on expired documents."))
-        today = fields.Date.context_today(self)
-        if (operator == "=") == value:
-            return [("expiry_date", "<", today)]
-        return ["|", ("expiry_date", "=", False), ("expiry_date", ">=", today)]
+        if operator != "in":
+            return NotImplemented
+        return [("expiry_date", "<", fields.Date.context_today(self))]
 
     @api.constrains("document_type_id", "expiry_date")
     def _check_expiry_date(self):

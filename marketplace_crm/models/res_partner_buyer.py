@@ -1,5 +1,4 @@
-from odoo import _, fields, models
-from odoo.exceptions import UserError
+from odoo import fields, models
 from odoo.tools import SQL
 
 
@@ -31,11 +30,9 @@ class ResPartner(models.Model):
             partner.has_abandoned_cart = partner.commercial_partner_id in with_cart
 
     def _search_has_abandoned_cart(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Unsupported search on abandoned carts."))
-        ids = self._abandoned_cart_partners().ids
-        positive = (operator == "=") == value
-        return [("commercial_partner_id", "in" if positive else "not in", ids)]
+        if operator != "in":
+            return NotImplemented
+        return [("commercial_partner_id", "in", self._abandoned_cart_partners().ids)]
 
     # ------------------------------------------------------------------ buyers
     def _refresh_marketplace_buyer_dates(self):

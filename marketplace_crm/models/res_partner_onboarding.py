@@ -1,4 +1,4 @@
-from odoo import _, api, models
+from odoo import api, models
 
 from .marketplace_helpers import send_template
 
@@ -107,7 +107,7 @@ class ResPartner(models.Model):
         )
         return Lead.create(
             {
-                "name": _("Onboarding: %s", self.shop_name or self.name),
+                "name": self.env._("Onboarding: %s", self.shop_name or self.name),
                 "type": "opportunity",
                 "partner_id": self.id,
                 "marketplace_seller_id": self.id,

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.tools import SQL
 
 from .marketplace_helpers import staff_user
@@ -69,7 +69,7 @@ class ResPartner(models.Model):
             elif not low and seller.seller_low_rating_alert:
                 seller.seller_low_rating_alert = False
                 seller.message_post(
-                    body=_(
+                    body=self.env._(
                         "The average rating is back to %(avg)s, above the threshold.",
                         avg=seller.seller_rating_avg,
                     ),
@@ -79,8 +79,10 @@ class ResPartner(models.Model):
     def _notify_low_rating(self, threshold):
         self.ensure_one()
         manager = staff_user(self.env, self.user_id)
-        summary = _("Low customer rating: %(avg)s / 5", avg=self.seller_rating_avg)
-        note = _(
+        summary = self.env._(
+            "Low customer rating: %(avg)s / 5", avg=self.seller_rating_avg
+        )
+        note = self.env._(
             "The average rating of %(seller)s fell to %(avg)s over %(count)s ratings "
             "(threshold %(threshold)s). Review recent feedback with the seller.",
             seller=self.display_name,

@@ -45,11 +45,8 @@ FIGURES_CHANGED = """
 IS DISTINCT FROM (new.cm, new.am, new.cp, new.ap, new.cr, new.ar, new.last_day)
 """
 
-# The figures of these sellers, written where they changed (an order moved);
-# returns the changed sellers.
-_SELLER_FIGURES_UPDATE = f"""
-WITH {FIGURES_CTE}
-UPDATE res_partner p
+# Writes the figures of ``new`` (a row of the CTE above) on ``p``.
+FIGURES_SET = """
    SET seller_sale_count_month = new.cm,
        seller_sale_amount_month = new.am,
        seller_sale_count_prev_month = new.cp,
@@ -57,6 +54,13 @@ UPDATE res_partner p
        seller_sale_count_30d = new.cr,
        seller_sale_amount_30d = new.ar,
        seller_last_sale_date = new.last_day
+"""
+
+# The figures of these sellers, written where they changed (an order moved);
+# returns the changed sellers.
+_SELLER_FIGURES_UPDATE = f"""
+WITH {FIGURES_CTE}
+UPDATE res_partner p {FIGURES_SET}
   FROM new
  WHERE p.id = new.id AND new.seller AND {FIGURES_CHANGED}
 RETURNING p.id

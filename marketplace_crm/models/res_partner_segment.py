@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .marketplace_params import get_param
-from .res_partner_sales_figures import FIGURES_CHANGED, FIGURES_CTE
+from .res_partner_sales_figures import FIGURES_CHANGED, FIGURES_CTE, FIGURES_SET
 
 SELLER_SEGMENTS = [
     ("new", "New"),
@@ -25,8 +25,8 @@ BUYER_SEGMENTS = [
 # and to find the partners whose segment moves; the ORM then recomputes those
 # (so tracking and Automation Rules see the change). tests/test_segment_rules
 # checks over every boundary that both give the same segment.
-_FIGURES_AND_SEGMENTS_REFRESH = f"""
-WITH {FIGURES_CTE}, seg AS (
+_SEGMENTS_CTE = f"""
+{FIGURES_CTE}, seg AS (
     SELECT new.*,
            CASE
                WHEN NOT new.seller THEN NULL
@@ -54,15 +54,12 @@ WITH {FIGURES_CTE}, seg AS (
       FROM new
       JOIN res_partner p ON p.id = new.id
      WHERE %(target)s
-), written AS (
-    UPDATE res_partner p
-       SET seller_sale_count_month = new.cm,
-           seller_sale_amount_month = new.am,
-           seller_sale_count_prev_month = new.cp,
-           seller_sale_amount_prev_month = new.ap,
-           seller_sale_count_30d = new.cr,
-           seller_sale_amount_30d = new.ar,
-           seller_last_sale_date = new.last_day
+)
+"""
+
+_FIGURES_AND_SEGMENTS_REFRESH = f"""
+WITH {_SEGMENTS_CTE}, written AS (
+    UPDATE res_partner p {FIGURES_SET}
       FROM seg AS new
      WHERE p.id = new.id AND new.figures_changed
 )
@@ -75,6 +72,11 @@ SELECT seg.id,
  WHERE seg.figures_changed
     OR (seg.seller_segment, seg.buyer_segment)
        IS DISTINCT FROM (p.seller_segment, p.buyer_segment)
+"""
+
+_SEGMENTS_SELECT = f"""
+WITH {_SEGMENTS_CTE}
+SELECT id, seller_segment, buyer_segment FROM seg
 """
 
 # What the figures and segments are computed from.
@@ -252,3 +254,17 @@ class ResPartner(models.Model):
             self.env.add_to_compute(field, self.browse(r[0] for r in rows if r[column]))
         self._recompute_recordset(["seller_segment", "buyer_segment"])
         return self.browse(row[0] for row in rows)
+
+    def _marketplace_segments_by_sql(self):
+        """{partner id: (seller segment, buyer segment)} as the set-based
+        refresh computes them, writing nothing: what holds the SQL twin to
+        the rule in the tests."""
+        self._flush_marketplace_inputs()
+        self.env.cr.execute(
+            SQL(
+                _SEGMENTS_SELECT,
+                **self._marketplace_partner_filters(),
+                **self._marketplace_refresh_params(),
+            )
+        )
+        return {row[0]: (row[1], row[2]) for row in self.env.cr.fetchall()}

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.base.models.res_bank import sanitize_account_number
@@ -64,12 +64,10 @@ class ResPartner(models.Model):
             )
 
     def _search_has_expired_document(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Unsupported search on expired documents."))
+        if operator != "in":
+            return NotImplemented
         today = fields.Date.context_today(self)
-        expired = [("seller_document_ids.expiry_date", "<", today)]
-        positive = (operator == "=") == value
-        return expired if positive else [("id", "not any", expired)]
+        return [("seller_document_ids.expiry_date", "<", today)]
 
     def _compute_seller_product_count(self):
         counts = dict(
@@ -87,13 +85,16 @@ class ResPartner(models.Model):
         self.ensure_one()
         today = fields.Date.context_today(self)
         return [
-            (_("Shop name"), bool(self.shop_name)),
-            (_("Shop description"), bool(self.shop_description)),
-            (_("Logo"), bool(self.shop_logo)),
-            (_("Address"), bool(self.street and self.city and self.country_id)),
-            (_("Payout bank account"), bool(self.bank_ids)),
+            (self.env._("Shop name"), bool(self.shop_name)),
+            (self.env._("Shop description"), bool(self.shop_description)),
+            (self.env._("Logo"), bool(self.shop_logo)),
             (
-                _("Valid verification document"),
+                self.env._("Address"),
+                bool(self.street and self.city and self.country_id),
+            ),
+            (self.env._("Payout bank account"), bool(self.bank_ids)),
+            (
+                self.env._("Valid verification document"),
                 any(
                     not doc.expiry_date or doc.expiry_date >= today
                     for doc in self.seller_document_ids

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .marketplace_helpers import send_template, staff_user
@@ -73,7 +73,7 @@ class ResPartner(models.Model):
             and not self.env.user.has_group("marketplace_crm.group_marketplace_user")
         ):
             raise UserError(
-                _("Only the marketplace team can validate or reject a seller.")
+                self.env._("Only the marketplace team can validate or reject a seller.")
             )
 
     def _check_verification_transition(self, new_state):
@@ -85,7 +85,7 @@ class ResPartner(models.Model):
                     self._fields["verification_state"]._description_selection(self.env)
                 )
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(partner)s: the verification status cannot go from "
                         "“%(old)s” to “%(new)s”.",
                         partner=partner.display_name,
@@ -124,10 +124,10 @@ class ResPartner(models.Model):
         sellers = self.filtered(lambda p: p.verification_state != "pending")
         for partner in sellers:
             if not partner.is_seller:
-                raise UserError(_("%s is not a seller.", partner.display_name))
+                raise UserError(self.env._("%s is not a seller.", partner.display_name))
             if partner.profile_completeness < 100:
                 raise UserError(
-                    _(
+                    self.env._(
                         "The profile of %(partner)s is incomplete. "
                         "Missing: %(missing)s.",
                         partner=partner.display_name,
@@ -148,14 +148,14 @@ class ResPartner(models.Model):
         for partner in self:
             if partner.verification_state != "pending":
                 raise UserError(
-                    _(
+                    self.env._(
                         "Only a seller pending verification can be validated (%s).",
                         partner.display_name,
                     )
                 )
             if partner.profile_completeness < 100:
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(partner)s cannot be validated: the profile is incomplete "
                         "(missing: %(missing)s).",
                         partner=partner.display_name,
@@ -196,7 +196,7 @@ class ResPartner(models.Model):
     def action_reject_seller(self, reason):
         """Reject the verification; ``reason`` is required and shown to the seller."""
         if not (reason or "").strip():
-            raise UserError(_("A rejection needs a reason."))
+            raise UserError(self.env._("A rejection needs a reason."))
         self.write(
             {
                 "verification_state": "rejected",
@@ -220,8 +220,8 @@ class ResPartner(models.Model):
             partner.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=user.id,
-                summary=_("Check the documents of %s", partner.display_name),
-                note=_("The seller submitted the profile for verification."),
+                summary=self.env._("Check the documents of %s", partner.display_name),
+                note=self.env._("The seller submitted the profile for verification."),
             )
 
     def _send_verification_outcome(self):
@@ -238,7 +238,7 @@ class ResPartner(models.Model):
     def action_open_reject_wizard(self):
         return {
             "type": "ir.actions.act_window",
-            "name": _("Reject Seller"),
+            "name": self.env._("Reject Seller"),
             "res_model": "marketplace.seller.reject",
             "view_mode": "form",
             "target": "new",

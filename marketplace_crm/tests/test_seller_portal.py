@@ -259,7 +259,7 @@ class TestSellerPortal(HttpCase):
             f"/my/seller/product/{product.id}",
             data={"csrf_token": csrf, "name": "Bowl", "list_price": "-3"},
         )
-        self.assertIn("cannot be negative", bad.text)
+        self.assertIn("Price must be a number such as 12 or 12.50", bad.text)
         for price in ("nan", "inf", "twelve"):
             not_a_number = self.url_open(
                 f"/my/seller/product/{product.id}",
@@ -269,18 +269,18 @@ class TestSellerPortal(HttpCase):
         product.invalidate_recordset()
         self.assertEqual((product.name, product.list_price), ("Blue bowl", 24.5))
 
-    def test_forged_selections_are_ignored(self):
-        """A select posted with something that is not an id neither crashes
-        the page nor saves anything odd."""
+    def test_forged_selections_are_refused(self):
+        """A select posted with something that is not an id of the list
+        neither crashes the page nor saves anything: the form says why."""
         self.authenticate("anna", "anna-pass")
         profile = self._post(
             "/my/seller/profile",
             {"shop_name": "Anna Ceramics", "city": "Lyon", "country_id": "1 OR 1=1"},
         )
         self.assertEqual(profile.status_code, 200)
-        self.assertIn("Your profile is saved", profile.text)
+        self.assertIn("Choose the country from the list", profile.text)
         self.seller_a.invalidate_recordset()
-        self.assertEqual(self.seller_a.city, "Lyon")
+        self.assertFalse(self.seller_a.city)
         self.assertFalse(self.seller_a.country_id)
         document = self._post(
             "/my/seller/document",
@@ -418,3 +418,57 @@ class TestSellerPortal(HttpCase):
         self.assertTrue(portal)
         self.authenticate("justbuyer", "justbuyer-pass")
         self.assertEqual(self.url_open("/my/seller").status_code, 404)
+
+    def test_backend_and_portal_edits_move_the_opportunity_alike(self):
+        """The same profile edit, once from "My shop" and once from the
+        backend form, moves each seller's onboarding opportunity the same way:
+        both go through the same model methods."""
+        Lead = self.env["crm.lead"]
+        lead_a = Lead.search([("marketplace_seller_id", "=", self.seller_a.id)])
+        lead_b = Lead.search([("marketplace_seller_id", "=", self.seller_b.id)])
+        profile = self.env.ref("marketplace_crm.crm_stage_onboarding_profile")
+        documents = self.env.ref("marketplace_crm.crm_stage_onboarding_documents")
+        # 1. An address: the profile is being completed.
+        self.authenticate("anna", "anna-pass")
+        self._post(
+            "/my/seller/profile",
+            {"shop_name": "Anna Ceramics", "street": "3 rue Basse", "city": "Lyon"},
+        )
+        staff = self.env.ref("marketplace_crm.user_mp_agent")
+        self.seller_b.with_user(staff).write({"street": "3 rue Basse", "city": "Lyon"})
+        self.assertEqual(lead_a.stage_id, profile)
+        self.assertEqual(lead_b.stage_id, profile)
+        # 2. Everything else, documents included: ready for validation.
+        complete = {
+            "shop_description": "Handmade.",
+            "country_id": self.env.ref("base.fr").id,
+        }
+        self._post(
+            "/my/seller/profile",
+            dict(
+                complete,
+                shop_name="Anna Ceramics",
+                street="3 rue Basse",
+                city="Lyon",
+                acc_number="FR7612345678901234567890123",
+            ),
+            files={"shop_logo": ("logo.png", base64.b64decode(PNG), "image/png")},
+        )
+        self._post(
+            "/my/seller/document",
+            {"document_type_id": self.doc_type.id},
+            files={"file": ("kbis.pdf", base64.b64decode(PDF), "application/pdf")},
+        )
+        form_b = self.seller_b.with_user(staff)
+        form_b.write(dict(complete, shop_logo=PNG))
+        # Odoo lets "Contact Creation" users add bank accounts: the admin here.
+        self.env["res.partner.bank"].create(
+            {
+                "partner_id": self.seller_b.id,
+                "acc_number": "FR7699999999999999999999999",
+            }
+        )
+        self.assertEqual(self.seller_a.profile_completeness, 100)
+        self.assertEqual(self.seller_b.profile_completeness, 100)
+        self.assertEqual(lead_a.stage_id, documents)
+        self.assertEqual(lead_b.stage_id, documents)
