@@ -6,7 +6,7 @@ from psycopg2.errors import SerializationFailure
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .marketplace_helpers import send_template, staff_user
+from .marketplace_helpers import run_in_batches, send_template, staff_user
 from .marketplace_params import get_param
 
 EVENT_TYPES = [
@@ -97,12 +97,7 @@ class MarketplaceSellerEvent(models.Model):
     @api.model
     def _run_in_batches(self, sellers, handler, batch_size=100):
         """Call ``handler(batch)`` per batch of sellers, committing each."""
-        cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(sellers))
-        for start in range(0, len(sellers), batch_size):
-            batch = sellers[start : start + batch_size]
-            handler(batch)
-            cron._commit_progress(len(batch))
+        return run_in_batches(self.env, sellers, handler, batch_size)
 
     # ------------------------------------------------------------ 1. profile reminders
     @api.model
