@@ -24,7 +24,6 @@ class TestSellerPerformancePage(HttpCase):
         )
         for seller, login in ((cls.seller_a, "ada"), (cls.seller_b, "bea")):
             seller.user_ids.write({"login": login, "password": f"{login}-pass"})
-            seller.verification_state = "validated"
         Product = cls.env["product.product"]
         cls.product_a = Product.create(
             {
@@ -131,3 +130,6 @@ class TestSellerPerformancePage(HttpCase):
             self.seller_a._marketplace_performance_months(), {}
         )
         self.assertIn("<title>Rating over the last 12 months</title>", str(title))
+
+    def test_performance_in_the_browser(self):
+        self.start_tour("/my/seller", "marketplace_seller_performance", login="ada")

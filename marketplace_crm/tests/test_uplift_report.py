@@ -114,8 +114,9 @@ class TestUpliftReport(MarketplaceCase):
         self.assertGreaterEqual(total.ci_high, 10.0)
         self.assertGreater(total.ci_low, 0.0)
         self.assertEqual(total.conclusion, "uplift")
+        # Shown to one decimal: the difference is computed from the counts.
         self.assertAlmostEqual(
-            total.difference, total.treated_rate - total.control_rate, places=6
+            total.difference, total.treated_rate - total.control_rate, delta=0.11
         )
         # Month by month: twenty months of 100 episodes each.
         months = self._row("sale_30", is_total=False)
