@@ -173,10 +173,12 @@ class MarketplaceUpliftReport(models.Model):
                                   + make_interval(days => o.end_days)
                               AND os.state = 'sale' AND os.line_count > 0)
                        ELSE EXISTS (
-                           SELECT 1 FROM sale_order so
-                            WHERE so.partner_id IN (
-                                      SELECT p.id FROM res_partner p
-                                       WHERE p.commercial_partner_id = ep.subject_id)
+                           -- The buyer's contacts first (few), then their
+                           -- orders by the partner index.
+                           SELECT 1
+                             FROM res_partner p
+                             JOIN sale_order so ON so.partner_id = p.id
+                            WHERE p.commercial_partner_id = ep.subject_id
                               AND so.state = 'sale'
                               AND so.date_order > ep.date
                               AND so.date_order <= ep.date
