@@ -188,8 +188,18 @@ class ResPartner(models.Model):
                     label=label,
                 )
             )
+        scale = Markup(
+            '<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="#ccc"/>'
+            '<text class="o_mp_sales_top" x="{x1}" y="12" font-size="11">{top}</text>'
+        ).format(
+            x1=MARGIN_LEFT,
+            x2=CHART_WIDTH,
+            y=MARGIN_TOP + plot_height,
+            top=currency.format(top) if currency and sales else "",
+        )
         return _svg(
-            self.env._("Sales by month over the last 12 months"), Markup("").join(parts)
+            self.env._("Sales by month over the last 12 months"),
+            scale + Markup("").join(parts),
         )
 
     def _marketplace_rating_svg(self, months, ratings):
@@ -227,7 +237,15 @@ class ResPartner(models.Model):
         )
         axis = Markup(
             '<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="#ccc"/>'
-        ).format(x1=MARGIN_LEFT, x2=CHART_WIDTH, y=MARGIN_TOP + plot_height)
+            '<line x1="{x1}" y1="{top}" x2="{x2}" y2="{top}" stroke="#eee"/>'
+            '<text x="{x1}" y="{label_y}" font-size="11">5 / 5</text>'
+        ).format(
+            x1=MARGIN_LEFT,
+            x2=CHART_WIDTH,
+            y=MARGIN_TOP + plot_height,
+            top=MARGIN_TOP,
+            label_y=MARGIN_TOP - 6,
+        )
         return _svg(
             self.env._("Rating over the last 12 months"),
             axis + line + Markup("").join(parts),
