@@ -58,11 +58,13 @@
         "views/helpdesk_portal_templates.xml",
         "views/seller_registration_templates.xml",
         "views/seller_portal_templates.xml",
+        "views/seller_performance_portal_templates.xml",
         "views/crm_lead_views.xml",
         "report/marketplace_sales_report_views.xml",
         "report/marketplace_buyer_conversion_report_views.xml",
         "report/marketplace_ticket_report_views.xml",
         "report/marketplace_seller_outcome_report_views.xml",
+        "report/marketplace_uplift_report_views.xml",
         "views/marketplace_menus.xml",
         "data/spreadsheet_dashboard_data.xml",
     ],
@@ -71,6 +73,7 @@
         "demo/helpdesk_demo.xml",
         "demo/onboarding_demo.xml",
         "demo/seller_lifecycle_demo.xml",
+        "demo/automation_uplift_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

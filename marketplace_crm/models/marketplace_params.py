@@ -43,3 +43,18 @@ def get_param(env, key, default=None):
         )
     except (TypeError, ValueError):
         return default
+
+
+# Control groups (see marketplace_holdout.py): share held out per automation,
+# and the smallest group the Uplift report draws a conclusion from.
+DEFAULTS.update(
+    {
+        "holdout_share_profile_reminder": 10.0,
+        "holdout_share_inactivity_followup": 10.0,
+        "holdout_share_coaching": 10.0,
+        "holdout_share_monthly_review": 10.0,
+        "holdout_share_back_in_stock": 10.0,
+        "holdout_share_abandoned_cart": 10.0,
+        "uplift_min_sample": 30,
+    }
+)

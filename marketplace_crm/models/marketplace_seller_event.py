@@ -132,6 +132,8 @@ class MarketplaceSellerEvent(models.Model):
 
         def remind(batch):
             for seller in batch:
+                if self._hold_out("profile_reminder", seller, "registration"):
+                    continue
                 self._claim(seller, "profile_reminder", "registration")._send_template(
                     "marketplace_crm.mail_template_profile_reminder"
                 )
@@ -191,6 +193,8 @@ class MarketplaceSellerEvent(models.Model):
         def follow_up(batch):
             for seller in batch:
                 episode = self._inactivity_episode(seller)
+                if self._hold_out("inactivity_followup", seller, episode):
+                    continue
                 self._claim(seller, "inactivity_followup", episode)._send_template(
                     "marketplace_crm.mail_template_inactivity_guide"
                 )
@@ -230,6 +234,8 @@ class MarketplaceSellerEvent(models.Model):
 
         def coach(batch):
             for followup in batch:
+                if self._hold_out("coaching", followup.seller_id, followup.episode):
+                    continue
                 event = self._claim(followup.seller_id, "coaching", followup.episode)
                 if event:
                     event._book_coaching()

@@ -64,7 +64,9 @@ class MarketplaceSellerReview(models.Model):
             batch = sellers[start : start + batch_size]
             for vals in self._review_values(batch, month):
                 review = self._create_once(vals)
-                if review.declined:
+                if review.declined and not self.env["marketplace.holdout"]._hold_out(
+                    "monthly_review", review.seller_id, review.month.isoformat()
+                ):
                     review._send_review()
             cron._commit_progress(len(batch))
 

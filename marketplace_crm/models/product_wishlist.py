@@ -35,6 +35,8 @@ class ProductWishlist(models.Model):
         for start in range(0, len(to_alert), batch_size):
             batch = to_alert[start : start + batch_size]
             for line in batch._claim_alerts():
+                if line._hold_out_alert():
+                    continue
                 if template and template.active:
                     template.send_mail(
                         line.id, email_layout_xmlid="mail.mail_notification_light"

@@ -123,3 +123,67 @@ class ResConfigSettings(models.TransientModel):
         help="A seller whose monthly sales fall by this share or more (or whose "
         "rating falls by half a star) receives the review e-mail with advice.",
     )
+
+    # Control groups: per growth automation, "measure with a control group"
+    # and the share of eligible records held out (see marketplace_holdout.py).
+    marketplace_holdout_profile_reminder = fields.Boolean(
+        "Measure Profile Reminders with a Control Group",
+        config_parameter="marketplace_crm.holdout_profile_reminder",
+    )
+    marketplace_holdout_share_profile_reminder = fields.Float(
+        "Profile Reminder Control Group (%)",
+        config_parameter="marketplace_crm.holdout_share_profile_reminder",
+        default=10.0,
+    )
+    marketplace_holdout_inactivity_followup = fields.Boolean(
+        "Measure Inactivity Follow-ups with a Control Group",
+        config_parameter="marketplace_crm.holdout_inactivity_followup",
+    )
+    marketplace_holdout_share_inactivity_followup = fields.Float(
+        "Inactivity Follow-up Control Group (%)",
+        config_parameter="marketplace_crm.holdout_share_inactivity_followup",
+        default=10.0,
+    )
+    marketplace_holdout_coaching = fields.Boolean(
+        "Measure Coaching Sessions with a Control Group",
+        config_parameter="marketplace_crm.holdout_coaching",
+    )
+    marketplace_holdout_share_coaching = fields.Float(
+        "Coaching Control Group (%)",
+        config_parameter="marketplace_crm.holdout_share_coaching",
+        default=10.0,
+    )
+    marketplace_holdout_monthly_review = fields.Boolean(
+        "Measure Monthly Review E-mails with a Control Group",
+        config_parameter="marketplace_crm.holdout_monthly_review",
+    )
+    marketplace_holdout_share_monthly_review = fields.Float(
+        "Monthly Review Control Group (%)",
+        config_parameter="marketplace_crm.holdout_share_monthly_review",
+        default=10.0,
+    )
+    marketplace_holdout_back_in_stock = fields.Boolean(
+        "Measure Back-in-Stock E-mails with a Control Group",
+        config_parameter="marketplace_crm.holdout_back_in_stock",
+    )
+    marketplace_holdout_share_back_in_stock = fields.Float(
+        "Back-in-Stock Control Group (%)",
+        config_parameter="marketplace_crm.holdout_share_back_in_stock",
+        default=10.0,
+    )
+    marketplace_holdout_abandoned_cart = fields.Boolean(
+        "Measure Abandoned-Cart E-mails with a Control Group",
+        config_parameter="marketplace_crm.holdout_abandoned_cart",
+    )
+    marketplace_holdout_share_abandoned_cart = fields.Float(
+        "Abandoned-Cart Control Group (%)",
+        config_parameter="marketplace_crm.holdout_share_abandoned_cart",
+        default=10.0,
+    )
+    marketplace_uplift_min_sample = fields.Integer(
+        "Minimum Group Size for Uplift",
+        config_parameter="marketplace_crm.uplift_min_sample",
+        default=30,
+        help="Below this many treated or held-out episodes, the Uplift report "
+        "says there is not enough data yet.",
+    )
