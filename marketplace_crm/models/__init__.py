@@ -27,13 +27,10 @@ from . import marketplace_seller_event
 from . import marketplace_seller_review
 from . import product_product
 from . import product_wishlist
-<<<<<<< HEAD
 from . import ir_http
-=======
 from . import marketplace_holdout
 from . import marketplace_seller_event_holdout
 from . import marketplace_buyer_event
 from . import product_wishlist_holdout
 from . import sale_order_holdout
 from . import res_partner_performance
->>>>>>> h6
