@@ -22,6 +22,7 @@ class CrmLead(models.Model):
         index="btree_not_null",
         ondelete="cascade",
         domain=[("is_seller", "=", True)],
+        check_company=True,
     )
     marketplace_onboarding_missing = fields.Char(
         "Missing", related="marketplace_seller_id.profile_missing_items"

@@ -15,12 +15,17 @@ class HelpdeskTicket(models.Model):
     contract with its SLA, and the resolution time kept for reporting."""
 
     _inherit = "helpdesk.ticket"
+    _check_company_auto = True
 
     marketplace_kind = fields.Selection(
         related="type_id.marketplace_kind", store=True, string="Issue Kind"
     )
     buyer_id = fields.Many2one(
-        "res.partner", index="btree_not_null", tracking=True, ondelete="set null"
+        "res.partner",
+        index="btree_not_null",
+        tracking=True,
+        ondelete="set null",
+        check_company=True,
     )
     seller_id = fields.Many2one(
         "res.partner",
@@ -28,9 +33,14 @@ class HelpdeskTicket(models.Model):
         tracking=True,
         ondelete="set null",
         domain=[("is_seller", "=", True)],
+        check_company=True,
     )
     sale_order_id = fields.Many2one(
-        "sale.order", "Order", index="btree_not_null", tracking=True
+        "sale.order",
+        "Order",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     amount = fields.Monetary(
@@ -45,13 +55,18 @@ class HelpdeskTicket(models.Model):
         tracking=True,
     )
     dispute_id = fields.Many2one(
-        "marketplace.dispute", index="btree_not_null", copy=False, tracking=True
+        "marketplace.dispute",
+        index="btree_not_null",
+        copy=False,
+        tracking=True,
+        check_company=True,
     )
     marketplace_contract_id = fields.Many2one(
         "marketplace.partner.contract",
         "Partner Contract",
         index="btree_not_null",
         tracking=True,
+        check_company=True,
     )
     resolution_hours = fields.Float(
         "Resolution Time (hours)",

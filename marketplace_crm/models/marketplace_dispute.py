@@ -38,6 +38,7 @@ class MarketplaceDispute(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "priority desc, create_date desc, id desc"
     _rec_name = "name"
+    _check_company_auto = True
 
     name = fields.Char(
         "Reference",
@@ -53,6 +54,7 @@ class MarketplaceDispute(models.Model):
         index=True,
         tracking=True,
         ondelete="restrict",
+        check_company=True,
     )
     seller_id = fields.Many2one(
         "res.partner",
@@ -61,18 +63,27 @@ class MarketplaceDispute(models.Model):
         tracking=True,
         ondelete="restrict",
         domain=[("is_seller", "=", True)],
+        check_company=True,
     )
     order_id = fields.Many2one(
         "sale.order",
         index="btree_not_null",
         tracking=True,
         ondelete="set null",
+        check_company=True,
     )
     dispute_type = fields.Selection(
         DISPUTE_TYPES, "Type", required=True, default="other", tracking=True
     )
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        help="The company of the disputed order.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     amount = fields.Monetary("Disputed Amount", tracking=True)
@@ -93,13 +104,26 @@ class MarketplaceDispute(models.Model):
         "res.users", "Handled by", tracking=True, default=lambda self: self.env.user
     )
     ticket_id = fields.Many2one(
-        "helpdesk.ticket", index="btree_not_null", copy=False, tracking=True
+        "helpdesk.ticket",
+        index="btree_not_null",
+        copy=False,
+        tracking=True,
+        check_company=True,
     )
     critical_notified = fields.Boolean(
         readonly=True,
         copy=False,
         help="The support team has been told this dispute is critical.",
     )
+
+    @api.depends("order_id")
+    def _compute_company_id(self):
+        """A dispute belongs to the company of its order (the current one
+        when it has no order)."""
+        for dispute in self:
+            dispute.company_id = (
+                dispute.order_id.company_id or dispute.company_id or self.env.company
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -35,6 +35,8 @@ class MarketplaceOrderSeller(models.Model):
         "sale.order", required=True, index=True, ondelete="cascade", readonly=True
     )
     # Indexed by _seller_date_idx below, which starts with it.
+    # Not check_company: parts are made at confirmation, never chosen by a
+    # user; a product's seller is checked against the product's company.
     seller_id = fields.Many2one(
         "res.partner", required=True, ondelete="restrict", readonly=True
     )
@@ -69,9 +71,10 @@ class MarketplaceOrderSeller(models.Model):
         "A seller is rated once per order.",
     )
     # The sellers' sales figures and the seller performance report read a
-    # seller's parts by date from this index alone (index-only scans).
+    # seller's parts by date from this index alone (index-only scans), per
+    # company.
     _seller_date_idx = models.Index(
-        "(seller_id, date_order) INCLUDE (state, amount, line_count)"
+        "(seller_id, date_order) INCLUDE (state, amount, line_count, company_id)"
     )
 
     @api.depends(

@@ -16,6 +16,7 @@ class MarketplacePartnerContract(models.Model):
     _description = "Marketplace Partner Contract"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date_end, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
     partner_id = fields.Many2one(
@@ -25,6 +26,7 @@ class MarketplacePartnerContract(models.Model):
         tracking=True,
         domain="['|', ('is_logistics_partner', '=', True), "
         "('is_technical_partner', '=', True)]",
+        check_company=True,
     )
     service = fields.Selection(
         [
@@ -55,16 +57,15 @@ class MarketplacePartnerContract(models.Model):
     team_id = fields.Many2one(
         "helpdesk.ticket.team",
         "Incident Team",
-        default=lambda self: self.env.ref(
-            "marketplace_crm.helpdesk_team_partner_incidents", raise_if_not_found=False
-        ),
+        default=lambda self: self._default_team_id(),
+        check_company=True,
     )
     document_ids = fields.Many2many(
         "ir.attachment", string="Documents", help="Signed contract, annexes."
     )
     notes = fields.Html()
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
+        "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     active = fields.Boolean(default=True)
     sla_ids = fields.One2many("helpdesk.sla", "marketplace_contract_id", "SLAs")
@@ -96,6 +97,16 @@ class MarketplacePartnerContract(models.Model):
         "CHECK(response_hours >= 0 AND resolution_hours >= 0)",
         "SLA targets cannot be negative.",
     )
+
+    @api.model
+    def _default_team_id(self):
+        """The partner incidents team, when it serves the current company."""
+        team = self.env.ref(
+            "marketplace_crm.helpdesk_team_partner_incidents", raise_if_not_found=False
+        )
+        if team and team.company_id and team.company_id != self.env.company:
+            return team.browse()
+        return team
 
     @api.depends("date_start", "date_end")
     def _compute_state(self):

@@ -22,6 +22,7 @@ class MarketplaceSellerRegistration(models.Model):
     _name = "marketplace.seller.registration"
     _description = "Seller Registration Request"
     _order = "id desc"
+    _check_company_auto = True
 
     name = fields.Char("Name", required=True, readonly=True)
     email = fields.Char("E-mail", required=True, readonly=True)
@@ -41,7 +42,9 @@ class MarketplaceSellerRegistration(models.Model):
         readonly=True,
         index=True,
     )
-    partner_id = fields.Many2one("res.partner", "Seller", readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", "Seller", readonly=True, check_company=True
+    )
 
     # ------------------------------------------------------------ the form
     @api.model

@@ -9,6 +9,7 @@ from odoo.tools import SQL
 from .marketplace_helpers import send_template
 from .marketplace_order_seller import sale_condition
 from .marketplace_params import get_param
+from .res_partner_sales_figures import MAIN_COMPANY_SQL
 
 
 class MarketplaceSellerReview(models.Model):
@@ -27,7 +28,12 @@ class MarketplaceSellerReview(models.Model):
     month = fields.Date(
         required=True, readonly=True, help="First day of the month reviewed."
     )
-    currency_id = fields.Many2one(related="seller_id.marketplace_currency_id")
+    company_id = fields.Many2one(
+        "res.company",
+        readonly=True,
+        help="The seller's figures company: the review counts its orders alone.",
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
     sales_amount = fields.Monetary("Sales", readonly=True)
     previous_sales_amount = fields.Monetary("Sales the Month Before", readonly=True)
     sales_count = fields.Integer("Orders", readonly=True)
@@ -85,23 +91,29 @@ class MarketplaceSellerReview(models.Model):
         previous = (month - timedelta(days=1)).replace(day=1)
         following = (month + timedelta(days=32)).replace(day=1)
         # The sellers' parts of confirmed orders: the same sales as their
-        # figures, read from the parts' (seller, date) index.
+        # figures (those of their figures company), read from the parts'
+        # (seller, date) index.
         self.env["marketplace.order.seller"].flush_model(
-            ["seller_id", "date_order", "state", "amount", "line_count"]
+            ["seller_id", "company_id", "date_order", "state", "amount", "line_count"]
         )
+        sellers.flush_recordset(["company_id"])
         self.env.cr.execute(
             SQL(
                 """
-                SELECT seller_id, date_trunc('month', date_order)::date,
-                       SUM(amount), COUNT(*)
-                  FROM marketplace_order_seller
+                SELECT os.seller_id, date_trunc('month', os.date_order)::date,
+                       SUM(os.amount), COUNT(*)
+                  FROM marketplace_order_seller os
+                  JOIN res_partner p ON p.id = os.seller_id
                  WHERE %(sale)s
-                   AND seller_id IN %(ids)s
-                   AND date_order >= %(previous)s AND date_order < %(following)s
+                   AND os.seller_id IN %(ids)s
+                   AND os.company_id = COALESCE(p.company_id, %(main_company)s)
+                   AND os.date_order >= %(previous)s
+                   AND os.date_order < %(following)s
               GROUP BY 1, 2
                 """,
-                sale=sale_condition(),
+                sale=sale_condition("os"),
                 ids=tuple(sellers.ids),
+                main_company=SQL(MAIN_COMPANY_SQL),
                 previous=previous,
                 following=following,
             )
@@ -139,6 +151,7 @@ class MarketplaceSellerReview(models.Model):
             )
             vals = {
                 "seller_id": seller.id,
+                "company_id": seller.marketplace_company_id.id,
                 "month": month,
                 "sales_amount": amount,
                 "previous_sales_amount": prev_amount,

@@ -24,6 +24,7 @@ class ProductTemplate(models.Model):
         tracking=True,
         domain=[("is_seller", "=", True)],
         ondelete="restrict",
+        check_company=True,
         help="The seller who lists this product. Only validated sellers' "
         "products can be published.",
     )
