@@ -17,3 +17,10 @@ from . import marketplace_seller_event
 from . import marketplace_seller_review
 from . import product_product
 from . import product_wishlist
+from . import res_partner_quality
+from . import res_partner_kyc
+from . import marketplace_quality_crossing
+from . import marketplace_quality_appeal
+from . import marketplace_seller_event_quality
+from . import marketplace_seller_document_kyc
+from . import res_config_settings_quality
