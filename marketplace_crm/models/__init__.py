@@ -24,3 +24,4 @@ from . import marketplace_quality_appeal
 from . import marketplace_seller_event_quality
 from . import marketplace_seller_document_kyc
 from . import res_config_settings_quality
+from . import product_template_kyc

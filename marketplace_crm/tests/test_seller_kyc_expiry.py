@@ -3,6 +3,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import PDF, MarketplaceCase, cron_batches_without_commit
@@ -90,6 +91,11 @@ class TestSellerKycExpiry(MarketplaceCase):
         template = self.product.product_tmpl_id
         self.assertTrue(self.seller.kyc_reverification_required)
         self.assertFalse(template.is_published)
+        with (
+            self.assertRaisesRegex(ValidationError, "verification document"),
+            self.env.cr.savepoint(),
+        ):
+            template.is_published = True
         # A new document arrives: to check, the seller stays blocked.
         with freeze_time(fields.Datetime.now() + timedelta(days=31)):
             new_doc = self.env["marketplace.seller.document"].create(

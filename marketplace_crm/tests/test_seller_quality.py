@@ -18,7 +18,9 @@ class TestSellerQualityLevels(QualityCase):
         """With the metric at ``value``, a level just under, at and just over
         it: the alert (e-mail + activity) and the limit (grace period) are
         crossed exactly as the rule says (``>=``, or ``<`` for the rating)."""
-        for level, kind in ((lvl, k) for lvl in (-0.01, 0.0, 0.01) for k in ("alert", "limit")):
+        for level, kind in (
+            (lvl, k) for lvl in (-0.01, 0.0, 0.01) for k in ("alert", "limit")
+        ):
             threshold = round(value + level, 2)
             crossed = threshold <= value if higher_worse else value < threshold
             with self.subTest(level=kind, threshold=threshold), self._undone():
@@ -122,7 +124,9 @@ class TestSellerQualityLevels(QualityCase):
                 self._set_params(quality_min_orders=minimum)
                 self.seller._refresh_seller_quality()
                 self.assertEqual(self.seller.quality_order_count, 4)
-                self.assertEqual(bool(self._open_crossings(metric="dispute")), evaluated)
+                self.assertEqual(
+                    bool(self._open_crossings(metric="dispute")), evaluated
+                )
                 self.assertEqual(
                     self.seller.seller_quality_tier,
                     "good" if evaluated else "unrated",
@@ -315,7 +319,9 @@ class TestSellerQualityRules(QualityCase):
         self.assertEqual(factors["dispute"]["status"], "alert")
         self.assertEqual(
             self.seller.quality_score,
-            self.seller._quality_round_score(sum(f["points"] for f in factors.values())),
+            self.seller._quality_round_score(
+                sum(f["points"] for f in factors.values())
+            ),
         )
         self.assertIn('data-metric="dispute"', self.seller.quality_score_explanation)
 
@@ -346,7 +352,8 @@ class TestSellerQualitySetBased(QualityCase):
         other = self._create_validated_seller("Second Quality Atelier")
         other_product = self._create_product(other, "Second bowl")
         other_orders = [
-            self._create_order(self.buyer, [(other_product, 2, 20.0)]) for __ in range(3)
+            self._create_order(self.buyer, [(other_product, 2, 20.0)])
+            for __ in range(3)
         ]
         # A shared order: each seller has a part.
         shared = self._create_order(

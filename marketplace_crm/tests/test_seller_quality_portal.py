@@ -118,7 +118,9 @@ class TestSellerQualityPortal(HttpCase):
         self.assertEqual(appeal.attachment_ids.mapped("name"), ["strike.pdf"])
         self.assertEqual(appeal.state, "submitted")
         self.assertEqual(appeal.activity_ids.user_id, self.staff)
-        self.assertIn("quality_appeal", self.seller_a.seller_event_ids.mapped("event_type"))
+        self.assertIn(
+            "quality_appeal", self.seller_a.seller_event_ids.mapped("event_type")
+        )
 
         # The other seller: no access to that appeal, no evidence added to it,
         # and nothing to appeal.
@@ -150,7 +152,10 @@ class TestSellerQualityPortal(HttpCase):
         self.assertFalse(self.seller_a.seller_suspended)
         self.assertTrue(self.product_a.is_published)
         mail = self.env["mail.mail"].search(
-            [("subject", "ilike", "Your appeal"), ("recipient_ids", "in", self.seller_a.ids)]
+            [
+                ("subject", "ilike", "Your appeal"),
+                ("recipient_ids", "in", self.seller_a.ids),
+            ]
         )
         self.assertIn("accepted your appeal", mail.body_html)
         self.authenticate("alma", "alma-pass")
@@ -170,5 +175,6 @@ class TestSellerQualityPortal(HttpCase):
         self.assertTrue(self.seller_a.seller_suspended)
         self.assertFalse(self.product_a.is_published)
         self.assertIn(
-            "quality_appeal_decision", self.seller_a.seller_event_ids.mapped("event_type")
+            "quality_appeal_decision",
+            self.seller_a.seller_event_ids.mapped("event_type"),
         )

@@ -23,7 +23,9 @@ class TestSellerQualityFrench(QualityCase):
         )
         if FRAGMENT.exists():
             importer = TranslationImporter(cls.env.cr, verbose=False)
-            importer.load_file(str(FRAGMENT), "fr_FR", xmlids=None)
+            # file_open only reads inside the addons paths: open it here.
+            with FRAGMENT.open("rb") as fileobj:
+                importer.load(fileobj, "po", "fr_FR")
             importer.save(overwrite=True, force_overwrite=True)
         cls.seller.lang = "fr_FR"
 
@@ -40,7 +42,9 @@ class TestSellerQualityFrench(QualityCase):
         self.assertIn("taux de litiges", body.lower())
         self.assertIn("votre boutique sera suspendue", body.lower())
         self.assertIn("25.0 %", body)
-        subject = self._render("mail_template_seller_quality_limit", crossing, "subject")
+        subject = self._render(
+            "mail_template_seller_quality_limit", crossing, "subject"
+        )
         self.assertIn("pour progresser : Taux de litiges", subject)
         alert = self.env["marketplace.quality.crossing"].create(
             {
@@ -52,8 +56,10 @@ class TestSellerQualityFrench(QualityCase):
             }
         )
         body = self._render("mail_template_seller_quality_alert", alert)
-        self.assertIn("taux d'expédition en retard", body.replace("&#39;", "'").lower())
-        self.assertIn("seuil d'alerte", body.replace("&#39;", "'"))
+        self.assertIn(
+            "taux d'expédition en retard", str(body).replace("&#39;", "'").lower()
+        )
+        self.assertIn("seuil d'alerte", str(body).replace("&#39;", "'"))
         self.seller.write({"quality_suspension_reason": "x"})
         body = self._render("mail_template_seller_quality_suspended", crossing)
         self.assertIn("Votre boutique est suspendue", body)
