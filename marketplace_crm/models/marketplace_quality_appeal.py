@@ -1,3 +1,5 @@
+from psycopg2 import IntegrityError
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -76,15 +78,23 @@ class MarketplaceQualityAppeal(models.Model):
         )
         if pending:
             return pending, False
-        appeal = self.create(
-            {
-                "seller_id": seller.id,
-                "explanation": explanation,
-                "submit_token": token,
-                "suspension_reason": seller.quality_suspension_reason
-                or self.env._("Grace period until %s", seller.quality_grace_until),
-            }
-        )
+        try:
+            with self.env.cr.savepoint():
+                appeal = self.create(
+                    {
+                        "seller_id": seller.id,
+                        "explanation": explanation,
+                        "submit_token": token,
+                        "suspension_reason": seller.quality_suspension_reason
+                        or self.env._(
+                            "Grace period until %s", seller.quality_grace_until
+                        ),
+                    }
+                )
+        except IntegrityError as error:
+            # The same form sent twice at once: the other request created it
+            # (this transaction cannot see it yet).
+            raise UserError(self.env._("This appeal was already sent.")) from error
         if files:
             appeal.attachment_ids = self.env["ir.attachment"].create(
                 [
