@@ -805,16 +805,18 @@ class ResPartner(models.Model):
 
     def action_quality_view_orders(self):
         self.ensure_one()
+        name = self.env._("Orders of the quality window")
         return self._quality_action(
-            self.env._("Orders of the quality window"),
+            name,
             "marketplace.order.seller",
             self._quality_parts_domain(),
         )
 
     def action_quality_view_cancellations(self):
         self.ensure_one()
+        name = self.env._("Cancelled orders")
         return self._quality_action(
-            self.env._("Cancelled orders"),
+            name,
             "marketplace.order.seller",
             [*self._quality_parts_domain(), ("state", "=", "cancel")],
         )
@@ -830,8 +832,9 @@ class ResPartner(models.Model):
 
     def action_quality_view_disputes(self):
         self.ensure_one()
+        name = self.env._("Disputes of the quality window")
         return self._quality_action(
-            self.env._("Disputes of the quality window"),
+            name,
             "marketplace.dispute",
             [
                 ("seller_id", "=", self.id),
@@ -841,8 +844,9 @@ class ResPartner(models.Model):
 
     def action_quality_view_refunds(self):
         self.ensure_one()
+        name = self.env._("Refunded disputes")
         return self._quality_action(
-            self.env._("Refunded disputes"),
+            name,
             "marketplace.dispute",
             [
                 ("seller_id", "=", self.id),
@@ -854,8 +858,9 @@ class ResPartner(models.Model):
 
     def action_quality_view_deliveries(self):
         self.ensure_one()
+        name = self.env._("Deliveries of the quality window")
         return self._quality_action(
-            self.env._("Deliveries of the quality window"),
+            name,
             "stock.picking",
             [
                 ("sale_id", "in", self._quality_window_orders().ids),
@@ -872,8 +877,9 @@ class ResPartner(models.Model):
     def action_quality_view_tickets(self):
         self.ensure_one()
         start, now = self._quality_window()
+        name = self.env._("Buyer tickets of the quality window")
         return self._quality_action(
-            self.env._("Buyer tickets of the quality window"),
+            name,
             "helpdesk.ticket",
             [
                 ("seller_id", "=", self.id),
@@ -891,8 +897,9 @@ class ResPartner(models.Model):
             .sudo()
             .search(self._quality_parts_domain())
         )
+        name = self.env._("Ratings of the quality window")
         return self._quality_action(
-            self.env._("Ratings of the quality window"),
+            name,
             "rating.rating",
             [
                 ("res_model", "=", "marketplace.order.seller"),
