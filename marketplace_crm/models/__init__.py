@@ -34,3 +34,11 @@ from . import marketplace_buyer_event
 from . import product_wishlist_holdout
 from . import sale_order_holdout
 from . import res_partner_performance
+from . import res_partner_quality
+from . import res_partner_kyc
+from . import marketplace_quality_crossing
+from . import marketplace_quality_appeal
+from . import marketplace_seller_event_quality
+from . import marketplace_seller_document_kyc
+from . import res_config_settings_quality
+from . import product_template_kyc

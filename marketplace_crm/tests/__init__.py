@@ -24,3 +24,6 @@ from . import test_outcome_report
 from . import test_monthly_review
 from . import test_back_in_stock
 from . import test_multi_company
+from . import test_seller_quality
+from . import test_seller_quality_portal
+from . import test_seller_kyc_expiry
