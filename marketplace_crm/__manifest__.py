@@ -57,6 +57,7 @@
         "views/helpdesk_portal_templates.xml",
         "views/seller_registration_templates.xml",
         "views/seller_portal_templates.xml",
+        "views/seller_public_templates.xml",
         "views/crm_lead_views.xml",
         "report/marketplace_sales_report_views.xml",
         "report/marketplace_buyer_conversion_report_views.xml",

@@ -166,3 +166,9 @@ class ProductTemplate(models.Model):
         self.ensure_one()
         # sudo: stock levels are not readable by portal sellers.
         return self.sudo().qty_available if self.is_storable else 0.0
+
+    def _marketplace_public_shop(self):
+        """The public profile of this product's seller for the product page,
+        or None when the product has no seller buyers may see."""
+        self.ensure_one()
+        return self.marketplace_seller_id._marketplace_public_profile()
