@@ -37,6 +37,7 @@
         "data/marketplace_document_type_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_template_notification_data.xml",
         "data/helpdesk_data.xml",
         "data/crm_onboarding_data.xml",
         "data/mailing_data.xml",

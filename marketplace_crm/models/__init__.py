@@ -18,3 +18,6 @@ from . import marketplace_seller_review
 from . import product_product
 from . import product_wishlist
 from . import res_partner_public_shop
+from . import res_users
+from . import res_partner_seller_emails
+from . import helpdesk_ticket_acknowledgement
