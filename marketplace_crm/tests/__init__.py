@@ -24,3 +24,4 @@ from . import test_outcome_report
 from . import test_monthly_review
 from . import test_back_in_stock
 from . import test_seller_public_page
+from . import test_mail_languages
