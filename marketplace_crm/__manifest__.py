@@ -38,6 +38,7 @@
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "data/mail_template_registration_data.xml",
+        "data/mail_template_notification_data.xml",
         "data/helpdesk_data.xml",
         "data/crm_onboarding_data.xml",
         "data/mailing_data.xml",
@@ -61,6 +62,7 @@
         "views/seller_registration_templates.xml",
         "views/seller_portal_templates.xml",
         "views/seller_performance_portal_templates.xml",
+        "views/seller_public_templates.xml",
         "views/crm_lead_views.xml",
         "report/marketplace_sales_report_views.xml",
         "report/marketplace_buyer_conversion_report_views.xml",
@@ -81,6 +83,7 @@
         "demo/onboarding_demo.xml",
         "demo/seller_lifecycle_demo.xml",
         "demo/automation_uplift_demo.xml",
+        "demo/website_shop_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -42,3 +42,7 @@ from . import marketplace_seller_event_quality
 from . import marketplace_seller_document_kyc
 from . import res_config_settings_quality
 from . import product_template_kyc
+from . import res_partner_public_shop
+from . import res_users
+from . import res_partner_seller_emails
+from . import helpdesk_ticket_acknowledgement

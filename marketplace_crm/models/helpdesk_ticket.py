@@ -395,11 +395,13 @@ class HelpdeskTicket(models.Model):
                 ticket.ticket_sla_ids.filtered("expired").mapped("deadline"),
                 default=False,
             )
+            # In the manager's language, whatever the job's.
+            manager_env = self.with_context(lang=manager.lang or self.env.lang).env
             ticket.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=manager.id,
-                summary=self.env._("SLA breached: %s", ticket.number),
-                note=self.env._(
+                summary=manager_env._("SLA breached: %s", ticket.number),
+                note=manager_env._(
                     "The SLA deadline of ticket %(ticket)s passed on %(deadline)s.",
                     ticket=ticket.display_name,
                     deadline=deadline and fields.Datetime.to_string(deadline),

@@ -256,7 +256,10 @@ class MarketplacePartnerContract(models.Model):
             "mail.mail_activity_data_todo",
             date_deadline=self.date_end,
             user_id=manager.id,
-            summary=self.env._("Renew the contract %s", self.name),
+            # In the manager's language, whatever the job's.
+            summary=self.with_context(lang=manager.lang or self.env.lang).env._(
+                "Renew the contract %s", self.name
+            ),
         )
         if template and template.active:
             template.send_mail(

@@ -252,15 +252,19 @@ class MarketplaceSellerEvent(models.Model):
         )
 
     def _book_coaching(self):
+        """Book the meeting, titled in the seller's language (they receive
+        the invitation), and the manager's activity in the manager's."""
         self.ensure_one()
         manager = self._coaching_manager()
         start = self._next_free_slot(manager)
+        seller_env = self.with_context(lang=self.seller_id.lang or self.env.lang).env
+        manager_env = self.with_context(lang=manager.lang or self.env.lang).env
         meeting = (
             self.env["calendar.event"]
             .with_context(mail_notrack=True)
             .create(
                 {
-                    "name": self.env._(
+                    "name": seller_env._(
                         "Coaching session: %s",
                         self.seller_id.shop_name or self.seller_id.name,
                     ),
@@ -268,7 +272,7 @@ class MarketplaceSellerEvent(models.Model):
                     "stop": start + timedelta(hours=1),
                     "user_id": manager.id,
                     "partner_ids": [(6, 0, (manager.partner_id | self.seller_id).ids)],
-                    "description": self.env._(
+                    "description": seller_env._(
                         "Online coaching: descriptions, photos and prices of the "
                         "listings."
                     ),
@@ -283,8 +287,8 @@ class MarketplaceSellerEvent(models.Model):
             "mail.mail_activity_data_meeting",
             date_deadline=start.date(),
             user_id=manager.id,
-            summary=self.env._("Coach %s", self.seller_id.display_name),
-            note=self.env._(
+            summary=manager_env._("Coach %s", self.seller_id.display_name),
+            note=manager_env._(
                 "No sale since the follow-up: prepare the coaching session."
             ),
         )

@@ -163,13 +163,20 @@ class MarketplaceSellerReview(models.Model):
                 "declined": declined,
             }
             if declined:
-                vals["recommendations"] = "\n".join(self._recommendations(seller, vals))
+                vals["recommendations"] = "\n".join(self._seller_advice(seller, vals))
             yield vals
 
     @staticmethod
     def _rating_declined(rating, previous_rating):
         """Half a star or more lost from one month to the next."""
         return bool(rating and previous_rating and rating <= previous_rating - 0.5)
+
+    @api.model
+    def _seller_advice(self, seller, figures):
+        """The advice in the seller's language, whatever the job's: it is
+        stored on the review and sent to the seller as it is."""
+        in_lang = self.with_context(lang=seller.lang or self.env.lang)
+        return in_lang._recommendations(seller.with_env(in_lang.env), figures)
 
     @api.model
     def _recommendations(self, seller, figures):

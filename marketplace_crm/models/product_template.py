@@ -250,3 +250,9 @@ class ProductTemplate(models.Model):
             ],
             limit=1,
         )
+
+    def _marketplace_public_shop(self):
+        """The public profile of this product's seller for the product page,
+        or None when the product has no seller buyers may see."""
+        self.ensure_one()
+        return self.marketplace_seller_id._marketplace_public_profile()

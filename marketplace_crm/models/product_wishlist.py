@@ -14,6 +14,13 @@ class ProductWishlist(models.Model):
         "told about.",
     )
 
+    @api.depends("product_id")
+    def _compute_display_name(self):
+        """Name a wishlist line after its product (e-mail headers show it),
+        rather than "product.wishlist,4"."""
+        for line in self:
+            line.display_name = line.product_id.display_name
+
     @api.model
     def _cron_back_in_stock_alerts(self, batch_size=200):
         """Note which wishlisted products ran out of stock or came back, and

@@ -27,3 +27,5 @@ from . import test_multi_company
 from . import test_seller_quality
 from . import test_seller_quality_portal
 from . import test_seller_kyc_expiry
+from . import test_seller_public_page
+from . import test_mail_languages
