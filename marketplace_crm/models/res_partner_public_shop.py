@@ -55,6 +55,7 @@ class ResPartner(models.Model):
             "rating_avg": seller.seller_rating_avg,
             "rating_count": seller.seller_rating_count,
             "has_logo": bool(seller.shop_logo),
+            "top_seller": seller._is_top_seller(),
             "logo_url": f"/marketplace/seller/{seller.id}/logo",
             "url": self._marketplace_shop_url(),
         }

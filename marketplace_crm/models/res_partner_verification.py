@@ -142,6 +142,7 @@ class ResPartner(models.Model):
                 }
             )
             sellers._notify_operations_of_submission()
+            sellers._marketplace_send_submission_confirmation()
         return True
 
     def action_validate_seller(self):
