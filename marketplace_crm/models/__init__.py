@@ -17,3 +17,7 @@ from . import marketplace_seller_event
 from . import marketplace_seller_review
 from . import product_product
 from . import product_wishlist
+from . import marketplace_access
+from . import res_partner_access
+from . import res_partner_publication
+from . import marketplace_claim

@@ -123,3 +123,10 @@ class ResConfigSettings(models.TransientModel):
         help="A seller whose monthly sales fall by this share or more (or whose "
         "rating falls by half a star) receives the review e-mail with advice.",
     )
+    marketplace_ticket_attachment_max_size_mb = fields.Integer(
+        "Maximum Ticket Attachment Size (MB)",
+        config_parameter="marketplace_crm.ticket_attachment_max_size_mb",
+        default=5,
+        help="Largest file a buyer or seller may attach to a support ticket "
+        "from the portal (PDF, JPG, PNG or plain text).",
+    )

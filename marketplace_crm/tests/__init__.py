@@ -23,3 +23,9 @@ from . import test_campaigns
 from . import test_outcome_report
 from . import test_monthly_review
 from . import test_back_in_stock
+from . import test_staff_messages
+from . import test_method_access
+from . import test_publication_gate_archive
+from . import test_ticket_parties
+from . import test_claim_concurrency
+from . import test_bad_inputs_ticket
