@@ -114,13 +114,24 @@ class TestPublicationGateArchive(MarketplaceCase):
             [self.product.id],
         )
         self.product.invalidate_recordset(["is_published"])
-        template_copy = self.product.copy()
-        self.assertFalse(template_copy.is_published)
-        variant_copy = self.variant.copy()
-        self.env.invalidate_all()
-        self.assertFalse(variant_copy.product_tmpl_id.is_published)
+        self.product.copy()
+        self.variant.copy()  # copies the template
+        published = (
+            self.env["product.template"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("marketplace_seller_id", "=", self.seller.id),
+                    ("is_published", "=", True),
+                ]
+            )
+        )
+        self.assertEqual(published, self.product, "The copies are offline")
         self.assertEqual(
-            variant_copy.product_tmpl_id.marketplace_seller_id, self.seller
+            self.env["product.template"].search_count(
+                [("marketplace_seller_id", "=", self.seller.id)]
+            ),
+            3,
         )
         for record in (self.product, self.variant):
             with (
