@@ -46,3 +46,6 @@ from . import res_partner_public_shop
 from . import res_users
 from . import res_partner_seller_emails
 from . import helpdesk_ticket_acknowledgement
+from . import marketplace_access
+from . import res_partner_access
+from . import marketplace_claim

@@ -3,6 +3,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .helpdesk_ticket_type import TICKET_PRIORITIES
+from .marketplace_access import check_group
+from .marketplace_claim import claim_ids
 from .marketplace_helpers import staff_user
 from .marketplace_params import get_param
 
@@ -86,6 +88,17 @@ class HelpdeskTicket(models.Model):
         "SLA Breached", readonly=True, copy=False, index=True, tracking=True
     )
     sla_breach_date = fields.Datetime(readonly=True, copy=False)
+    marketplace_form_token = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Token of the portal form this ticket came from: sending the same "
+        "form twice (a double click) opens one ticket.",
+    )
+
+    _marketplace_form_token_unique = models.Constraint(
+        "UNIQUE(marketplace_form_token)",
+        "This ticket form was already sent.",
+    )
 
     # ------------------------------------------------------------ computes
     @api.depends("type_id.default_priority", "urgency", "amount", "marketplace_kind")
@@ -159,19 +172,7 @@ class HelpdeskTicket(models.Model):
     def _marketplace_complete_vals(self, vals):
         """Fill the buyer, the seller and the team a new ticket lacks, from its
         contact, its order, its type and its contract."""
-        Partner = self.env["res.partner"]
-        order = self.env["sale.order"].browse(vals.get("sale_order_id"))
-        contact = Partner.browse(vals.get("partner_id")).commercial_partner_id
-        if not vals.get("buyer_id") and not vals.get("seller_id") and contact:
-            vals["seller_id" if contact.is_seller else "buyer_id"] = contact.id
-        if order and not vals.get("buyer_id"):
-            # sudo: the order's customer is needed even when a seller opens
-            # the ticket about an order they may not read in full.
-            vals["buyer_id"] = order.sudo().partner_id.commercial_partner_id.id
-        if order and not vals.get("seller_id"):
-            sellers = order.sudo().marketplace_order_seller_ids.seller_id
-            if len(sellers) == 1:
-                vals["seller_id"] = sellers.id
+        vals.update(self._marketplace_parties(vals))
         if not vals.get("team_id"):
             ticket_type = self.env["helpdesk.ticket.type"].browse(vals.get("type_id"))
             contract = self.env["marketplace.partner.contract"].browse(
@@ -187,6 +188,38 @@ class HelpdeskTicket(models.Model):
                 vals.setdefault("stage_id", team._get_applicable_stages()[:1].id)
         return vals
 
+    @api.model
+    def _marketplace_parties(self, vals):
+        """The buyer and the seller a new ticket lacks.
+
+        About an order, the buyer is the order's customer and the seller the
+        seller of the order's part (the contact themselves when they sold in
+        it): a seller who bought something and complains about it is the
+        buyer, the shop they bought from the seller. Without an order, the
+        contact is the seller if they sell, the buyer otherwise."""
+        parties = {}
+        contact = (
+            self.env["res.partner"].browse(vals.get("partner_id")).commercial_partner_id
+        )
+        order = self.env["sale.order"].browse(vals.get("sale_order_id"))
+        if not order:
+            if contact and not (vals.get("buyer_id") or vals.get("seller_id")):
+                parties["seller_id" if contact.is_seller else "buyer_id"] = contact.id
+            return parties
+        # sudo: the order's customer and sellers are needed even when a seller
+        # opens the ticket about an order they may not read in full.
+        order = order.sudo()
+        buyer = order.partner_id.commercial_partner_id
+        sellers = order.marketplace_order_seller_ids.seller_id
+        if not vals.get("buyer_id"):
+            parties["buyer_id"] = buyer.id
+        if not vals.get("seller_id"):
+            if contact in sellers and contact != buyer:
+                parties["seller_id"] = contact.id
+            elif len(sellers - buyer) == 1:
+                parties["seller_id"] = (sellers - buyer).id
+        return parties
+
     # ------------------------------------------------------------ assignment
     def _assign_automatically(self):
         """Give each ticket to an agent of its team, by the team's method."""
@@ -197,6 +230,7 @@ class HelpdeskTicket(models.Model):
                     ticket.user_id = user
 
     def action_assign_automatically(self):
+        check_group(self.env, "helpdesk_mgmt.group_helpdesk_user")
         self.filtered(lambda t: not t.stage_id.closed)._assign_automatically()
 
     # ------------------------------------------------------------ disputes
@@ -377,13 +411,19 @@ class HelpdeskTicket(models.Model):
     def _lock_unbreached(self):
         """Lock these tickets, skipping those another worker holds or has
         already escalated: each breach is escalated exactly once."""
+        if not self:
+            return self
         self.flush_recordset(["sla_breached"])
-        self.env.cr.execute(
-            "SELECT id FROM helpdesk_ticket WHERE id IN %s "
-            "AND sla_breached IS NOT TRUE FOR UPDATE SKIP LOCKED",
-            [tuple(self.ids)],
+        return self.browse(
+            claim_ids(
+                self.env,
+                SQL(
+                    "SELECT id FROM helpdesk_ticket WHERE id = ANY(%s) "
+                    "AND sla_breached IS NOT TRUE FOR UPDATE SKIP LOCKED",
+                    self.ids,
+                ),
+            )
         )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _escalate_sla_breach(self):
         self.write({"sla_breached": True, "sla_breach_date": fields.Datetime.now()})

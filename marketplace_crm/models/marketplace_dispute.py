@@ -1,6 +1,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
+from .marketplace_access import check_group
+from .marketplace_claim import claim_ids
 from .marketplace_helpers import staff_user
 from .marketplace_params import get_param
 
@@ -195,20 +198,37 @@ class MarketplaceDispute(models.Model):
                 and d._is_critical_now()
             )
         )
-        if not candidates:
-            return
-        self.env.cr.execute(
-            "UPDATE marketplace_dispute "
-            "SET critical_notified = TRUE "
-            "WHERE id IN %s AND critical_notified IS NOT TRUE RETURNING id",
-            [tuple(candidates.ids)],
-        )
-        claimed = self.browse([row[0] for row in self.env.cr.fetchall()])
-        claimed.invalidate_recordset(["critical_notified"])
+        claimed = candidates._claim_critical_notification()
         # Through the ORM: tracking and Automation Rules see the change.
         claimed.filtered(lambda d: not d.is_critical).write({"is_critical": True})
         for dispute in claimed:
             dispute._notify_critical_team()
+
+    def _claim_critical_notification(self):
+        """Flag these disputes as critical and notified; return those this
+        transaction claimed (a concurrent worker gets none of them)."""
+        if not self:
+            return self
+        self.flush_recordset(["critical_notified"])
+        claimed = self.browse(
+            claim_ids(
+                self.env,
+                SQL(
+                    """
+                    UPDATE marketplace_dispute
+                       SET critical_notified = TRUE
+                     WHERE id IN (SELECT id FROM marketplace_dispute
+                                   WHERE id = ANY(%s)
+                                     AND critical_notified IS NOT TRUE
+                                     FOR UPDATE SKIP LOCKED)
+                 RETURNING id
+                    """,
+                    self.ids,
+                ),
+            )
+        )
+        claimed.invalidate_recordset(["critical_notified"])
+        return claimed
 
     def _notify_critical_team(self):
         self.ensure_one()
@@ -233,12 +253,16 @@ class MarketplaceDispute(models.Model):
             note=body,
         )
         if team:
-            # sudo: whoever raises the dispute, the team's followers are told.
-            team.sudo().message_post(
+            # sudo: whoever raises the dispute (a portal buyer's ticket
+            # included), the team is told; the note is internal, so portal
+            # users following or reading the team never see it.
+            team = team.sudo()
+            team.message_post(
                 body=body,
                 subject=summary,
                 message_type="comment",
-                subtype_xmlid="mail.mt_comment",
+                subtype_xmlid="mail.mt_note",
+                partner_ids=team._marketplace_staff_recipients(responsible).ids,
             )
 
     def _check_state_transition(self, new_state):
@@ -258,13 +282,17 @@ class MarketplaceDispute(models.Model):
                 )
 
     def action_review(self):
+        check_group(self.env)
         self.write({"state": "under_review"})
 
     def action_resolve(self):
+        check_group(self.env)
         self.write({"state": "resolved"})
 
     def action_close(self):
+        check_group(self.env)
         self.write({"state": "closed"})
 
     def action_reopen(self):
+        check_group(self.env)
         self.write({"state": "open"})

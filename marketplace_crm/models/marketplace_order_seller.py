@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .marketplace_access import check_group
+from .marketplace_claim import claim_ids
 from .marketplace_params import get_param
 
 
@@ -95,11 +97,13 @@ class MarketplaceOrderSeller(models.Model):
             part.line_count = len(lines)
             part.amount = sum(lines.mapped("price_subtotal")) / rate
 
-    @api.depends("order_id", "seller_id")
+    @api.depends("order_id.name", "seller_id")
     def _compute_display_name(self):
-        for record in self:
+        # sudo: a seller may read their part of an order but not the buyer's
+        # order itself; only the order reference and the shop name are shown.
+        for record, part in zip(self, self.sudo(), strict=True):
             record.display_name = (
-                f"{record.order_id.name} - {record.seller_id.display_name}"
+                f"{part.order_id.name} - {part.seller_id.display_name}"
             )
 
     # ------------------------------------------------------------------ rating
@@ -114,6 +118,9 @@ class MarketplaceOrderSeller(models.Model):
         """Record the buyer's rating (through their token, or directly from
         the backend or an import) and refresh the seller's average."""
         if not token and not rating:
+            # Without the buyer's token: a rating entered by the marketplace
+            # team (backend, import), never by a seller rating themselves.
+            check_group(self.env)
             self.ensure_one()
             token = self._rating_get_access_token()
         rating = super().rating_apply(
@@ -172,10 +179,16 @@ class MarketplaceOrderSeller(models.Model):
     def _lock_for_update(self):
         """Lock these rows, skipping those another worker holds: a concurrent
         run never sends the same request twice."""
+        if not self:
+            return self
         self.flush_recordset(["rating_request_sent"])
-        self.env.cr.execute(
-            "SELECT id FROM marketplace_order_seller WHERE id IN %s "
-            "AND rating_request_sent IS NOT TRUE FOR UPDATE SKIP LOCKED",
-            [tuple(self.ids)],
+        return self.browse(
+            claim_ids(
+                self.env,
+                SQL(
+                    "SELECT id FROM marketplace_order_seller WHERE id = ANY(%s) "
+                    "AND rating_request_sent IS NOT TRUE FOR UPDATE SKIP LOCKED",
+                    self.ids,
+                ),
+            )
         )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])

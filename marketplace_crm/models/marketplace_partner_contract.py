@@ -2,7 +2,9 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
+from .marketplace_claim import claim_ids
 from .marketplace_helpers import staff_user
 from .marketplace_params import get_param
 
@@ -239,13 +241,24 @@ class MarketplacePartnerContract(models.Model):
         """Mark these contracts as reminded for their current term and return
         those this transaction claimed: a concurrent run claims none twice."""
         self.flush_recordset(["renewal_reminded_for", "date_end"])
-        self.env.cr.execute(
-            "UPDATE marketplace_partner_contract SET renewal_reminded_for = date_end "
-            "WHERE id IN %s AND renewal_reminded_for IS DISTINCT FROM date_end "
-            "RETURNING id",
-            [tuple(self.ids)],
+        claimed = self.browse(
+            claim_ids(
+                self.env,
+                SQL(
+                    """
+                    UPDATE marketplace_partner_contract
+                       SET renewal_reminded_for = date_end
+                     WHERE id IN (SELECT id FROM marketplace_partner_contract
+                                   WHERE id = ANY(%s)
+                                     AND renewal_reminded_for
+                                         IS DISTINCT FROM date_end
+                                     FOR UPDATE SKIP LOCKED)
+                 RETURNING id
+                    """,
+                    self.ids,
+                ),
+            )
         )
-        claimed = self.browse([row[0] for row in self.env.cr.fetchall()])
         claimed.invalidate_recordset(["renewal_reminded_for"])
         return claimed
 

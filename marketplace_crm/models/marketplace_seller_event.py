@@ -1,11 +1,11 @@
 from datetime import datetime, time, timedelta
 
 import pytz
-from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .marketplace_claim import claim_ids
 from .marketplace_helpers import run_in_batches, send_template, staff_user
 from .marketplace_params import get_param
 
@@ -56,20 +56,17 @@ class MarketplaceSellerEvent(models.Model):
         """Record the event if it has not happened yet and return it; return
         an empty recordset if it already has. Against a concurrent worker the
         unique index makes the second insert wait for the first transaction;
-        once that one commits, the second gets a serialization failure
-        (repeatable read), which here means "already done"."""
-        try:
-            with self.env.cr.savepoint(flush=False):
-                claimed = self._insert_event(seller, event_type, episode, date)
-        except SerializationFailure:
-            return self.browse()
+        once that one commits, the second gets nothing (see ``claim_ids``),
+        without an error in the log."""
+        claimed = self._insert_event(seller, event_type, episode, date)
         if claimed:
             seller.invalidate_recordset(["seller_event_ids"])
         return claimed
 
     @api.model
     def _insert_event(self, seller, event_type, episode, date):
-        self.env.cr.execute(
+        ids = claim_ids(
+            self.env,
             SQL(
                 """
                 INSERT INTO marketplace_seller_event
@@ -86,9 +83,9 @@ class MarketplaceSellerEvent(models.Model):
                 episode=episode,
                 date=date or fields.Datetime.now(),
                 uid=self.env.uid,
-            )
+            ),
         )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
+        return self.browse(ids)
 
     def _send_template(self, xmlid):
         """Send the template to the seller of each event, in their language."""

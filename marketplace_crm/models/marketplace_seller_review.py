@@ -1,11 +1,9 @@
 from datetime import timedelta
 
-from psycopg2 import IntegrityError
-from psycopg2.errors import SerializationFailure
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .marketplace_claim import claim_ids
 from .marketplace_helpers import send_template
 from .marketplace_order_seller import sale_condition
 from .marketplace_params import get_param
@@ -78,12 +76,32 @@ class MarketplaceSellerReview(models.Model):
 
     @api.model
     def _create_once(self, vals):
-        """Create the review unless another run already did."""
-        try:
-            with self.env.cr.savepoint():
-                return self.create(vals)
-        except (IntegrityError, SerializationFailure):
-            return self.browse()
+        """Create the review unless another run already did: the (seller,
+        month) row is claimed first under its unique key, then filled; a
+        concurrent run gets nothing (see ``claim_ids``)."""
+        self.flush_model(["seller_id", "month"])
+        ids = claim_ids(
+            self.env,
+            SQL(
+                """
+                INSERT INTO marketplace_seller_review
+                       (seller_id, month, create_uid, create_date,
+                        write_uid, write_date)
+                VALUES (%(seller)s, %(month)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
+                        %(uid)s, NOW() AT TIME ZONE 'UTC')
+                ON CONFLICT (seller_id, month) DO NOTHING
+                RETURNING id
+                """,
+                seller=vals["seller_id"],
+                month=vals["month"],
+                uid=self.env.uid,
+            ),
+        )
+        review = self.browse(ids)
+        if review:
+            review.seller_id.invalidate_recordset(["seller_review_ids"])
+        review.write({k: v for k, v in vals.items() if k not in ("seller_id", "month")})
+        return review
 
     @api.model
     def _review_values(self, sellers, month):

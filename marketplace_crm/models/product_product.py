@@ -1,4 +1,7 @@
 from odoo import fields, models
+from odoo.tools import SQL
+
+from .marketplace_claim import claim_ids
 
 
 class ProductProduct(models.Model):
@@ -18,15 +21,45 @@ class ProductProduct(models.Model):
 
     def _marketplace_update_stock_state(self):
         """Record the availability of these products; a product seen out of
-        stock and now available counts one more restock."""
+        stock and now available counts one more restock.
+
+        Several workers may run this at once: each product's change is
+        claimed in SQL (see ``claim_ids``), so a restock is counted once and
+        the worker that loses the claim skips the product quietly."""
+        changes = {"in": [], "out": []}
         for product in self.filtered("is_storable"):
             state = "in" if product.qty_available > 0 else "out"
-            if state == product.marketplace_stock_state:
-                continue
-            vals = {"marketplace_stock_state": state}
-            if state == "in" and product.marketplace_stock_state == "out":
-                vals["marketplace_restock_count"] = (
-                    product.marketplace_restock_count + 1
+            if state != product.marketplace_stock_state:
+                changes[state].append(product.id)
+        changed = self.browse()
+        fnames = ["marketplace_stock_state", "marketplace_restock_count"]
+        self.flush_recordset(fnames)
+        for state, ids in changes.items():
+            if ids:
+                changed |= self.browse(
+                    claim_ids(self.env, self._marketplace_stock_state_claim(state, ids))
                 )
-            # sudo: system-maintained availability, whoever runs the job.
-            product.sudo().write(vals)
+        changed.invalidate_recordset(fnames)
+        return changed
+
+    def _marketplace_stock_state_claim(self, state, ids):
+        return SQL(
+            """
+            UPDATE product_product p
+               SET marketplace_stock_state = %(state)s,
+                   marketplace_restock_count = COALESCE(p.marketplace_restock_count, 0)
+                       + CASE WHEN %(state)s = 'in'
+                               AND p.marketplace_stock_state = 'out'
+                              THEN 1 ELSE 0 END,
+                   write_uid = %(uid)s,
+                   write_date = NOW() AT TIME ZONE 'UTC'
+             WHERE p.id IN (SELECT id FROM product_product
+                             WHERE id = ANY(%(ids)s)
+                               AND marketplace_stock_state IS DISTINCT FROM %(state)s
+                               FOR UPDATE SKIP LOCKED)
+         RETURNING p.id
+            """,
+            state=state,
+            ids=ids,
+            uid=self.env.uid,
+        )

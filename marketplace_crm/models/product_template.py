@@ -53,6 +53,12 @@ class ProductTemplate(models.Model):
         )
         if "is_published" in vals:
             vals = dict(vals, marketplace_publish_requested=False)
+        elif vals.get("active"):
+            # An archived listing of a seller blocked meanwhile comes back
+            # offline, never straight onto the shop.
+            self.filtered(
+                lambda p: not p.active and p.is_published
+            )._marketplace_unpublish_blocked()
         res = super().write(vals)
         if vals.get("is_published"):
             self._marketplace_after_publication()
@@ -120,10 +126,48 @@ class ProductTemplate(models.Model):
         )
         products.marketplace_seller_id._marketplace_onboarding_sync()
 
-    @api.constrains("is_published", "marketplace_seller_id")
+    def _marketplace_unpublish_blocked(self):
+        """Unpublish those of these products whose seller may not publish."""
+        blocked = self.filtered(
+            lambda p: (
+                p.is_published
+                and p.marketplace_seller_id
+                and not p.marketplace_seller_id._can_publish_listings()
+            )
+        )
+        if blocked:
+            # sudo: taking a blocked seller's listing offline is the gate's
+            # job, whatever the caller's website publishing rights.
+            blocked.sudo().write({"is_published": False})
+        return blocked
+
+    @api.model
+    def _marketplace_unpublish_for_sellers(self, sellers):
+        """Unpublish every listing of ``sellers``, archived ones included (an
+        archived listing keeps its publication flag and would be back on the
+        shop when unarchived). Returns the products unpublished."""
+        if not sellers:
+            return self.browse()
+        # sudo: whoever blocks a seller (staff without product rights, a job)
+        # unpublishes them; only these sellers' published listings are read.
+        products = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("marketplace_seller_id", "in", sellers.ids),
+                    ("is_published", "=", True),
+                ]
+            )
+        )
+        products.write({"is_published": False})
+        return products
+
+    @api.constrains("is_published", "marketplace_seller_id", "active")
     def _check_marketplace_seller_can_publish(self):
         """The publication gate: whatever the path (form, import, RPC, website
-        editor), a product of a seller who is not validated stays unpublished."""
+        editor, unarchiving, copy), a product of a seller who is not validated
+        stays unpublished."""
         for product in self:
             seller = product.marketplace_seller_id
             if product.is_published and seller and not seller._can_publish_listings():

@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .marketplace_claim import claim_ids
 
 
 class ProductWishlist(models.Model):
@@ -53,20 +56,29 @@ class ProductWishlist(models.Model):
     def _claim_alerts(self):
         """Mark these lines as told about their product's current restock and
         return those this transaction claimed (a concurrent run gets none)."""
+        if not self:
+            return self
         self.flush_recordset(["marketplace_alerted_restock"])
-        self.env.cr.execute(
-            """
-            UPDATE product_wishlist w
-               SET marketplace_alerted_restock = p.marketplace_restock_count
-              FROM product_product p
-             WHERE p.id = w.product_id
-               AND w.id IN %s
-               AND COALESCE(w.marketplace_alerted_restock, 0)
-                   < p.marketplace_restock_count
-         RETURNING w.id
-            """,
-            [tuple(self.ids)],
+        self.env["product.product"].flush_model(["marketplace_restock_count"])
+        claimed = self.browse(
+            claim_ids(
+                self.env,
+                SQL(
+                    """
+                    UPDATE product_wishlist w
+                       SET marketplace_alerted_restock = p.marketplace_restock_count
+                      FROM product_product p
+                     WHERE p.id = w.product_id
+                       AND w.id IN (SELECT id FROM product_wishlist
+                                     WHERE id = ANY(%s)
+                                       FOR UPDATE SKIP LOCKED)
+                       AND COALESCE(w.marketplace_alerted_restock, 0)
+                           < p.marketplace_restock_count
+                 RETURNING w.id
+                    """,
+                    self.ids,
+                ),
+            )
         )
-        claimed = self.browse([row[0] for row in self.env.cr.fetchall()])
         claimed.invalidate_recordset(["marketplace_alerted_restock"])
         return claimed

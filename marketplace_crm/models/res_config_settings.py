@@ -187,3 +187,10 @@ class ResConfigSettings(models.TransientModel):
         help="Below this many treated or held-out episodes, the Uplift report "
         "says there is not enough data yet.",
     )
+    marketplace_ticket_attachment_max_size_mb = fields.Integer(
+        "Maximum Ticket Attachment Size (MB)",
+        config_parameter="marketplace_crm.ticket_attachment_max_size_mb",
+        default=5,
+        help="Largest file a buyer or seller may attach to a support ticket "
+        "from the portal (PDF, JPG, PNG or plain text).",
+    )

@@ -95,23 +95,10 @@ class ResPartner(models.Model):
                 )
 
     def _unpublish_products_of_blocked_sellers(self):
-        """A seller who can no longer sell loses the publication of their listings."""
+        """A seller who can no longer sell loses the publication of their
+        listings, archived ones included."""
         blocked = self.filtered(lambda p: p.is_seller and not p._can_publish_listings())
-        if not blocked:
-            return
-        # sudo: the staff member who blocks a seller may lack product rights,
-        # and only the blocked sellers' published listings are touched.
-        products = (
-            self.env["product.template"]
-            .sudo()
-            .search(
-                [
-                    ("marketplace_seller_id", "in", blocked.ids),
-                    ("is_published", "=", True),
-                ]
-            )
-        )
-        products.write({"is_published": False})
+        self.env["product.template"]._marketplace_unpublish_for_sellers(blocked)
 
     def _can_publish_listings(self):
         self.ensure_one()

@@ -1,6 +1,8 @@
 from odoo import api, models, tools
 from odoo.tools import SQL
 
+from ..models.marketplace_access import check_group
+
 
 class MarketplaceReportSnapshot(models.AbstractModel):
     """A report stored as a PostgreSQL materialized view.
@@ -57,6 +59,9 @@ class MarketplaceReportSnapshot(models.AbstractModel):
         self.invalidate_model()
 
     def action_refresh_snapshot(self):
+        """The report's Refresh button: a full refresh of the snapshot, for
+        the marketplace team only (any user could call it over RPC)."""
+        check_group(self.env)
         self._refresh_snapshot()
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 

@@ -29,3 +29,9 @@ from . import test_seller_quality_portal
 from . import test_seller_kyc_expiry
 from . import test_seller_public_page
 from . import test_mail_languages
+from . import test_staff_messages
+from . import test_method_access
+from . import test_publication_gate_archive
+from . import test_ticket_parties
+from . import test_claim_concurrency
+from . import test_bad_inputs_ticket

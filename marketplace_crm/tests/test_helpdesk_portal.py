@@ -1,6 +1,8 @@
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 
+from .portal_form import form_tokens
+
 
 @tagged("post_install", "-at_install")
 class TestHelpdeskPortal(HttpCase):
@@ -76,7 +78,7 @@ class TestHelpdeskPortal(HttpCase):
         response = self.url_open(
             "/submitted/ticket",
             data={
-                "csrf_token": http_csrf(self),
+                **form_tokens(self),
                 "type": self.env.ref("marketplace_crm.helpdesk_type_dispute").id,
                 "sale_order": self.alice_order.id,
                 "amount": "45.50",
@@ -104,20 +106,19 @@ class TestHelpdeskPortal(HttpCase):
 
     def test_portal_user_cannot_attach_another_users_order(self):
         self.authenticate("ticket_alice", "ticket_alice")
-        self.url_open(
+        response = self.url_open(
             "/submitted/ticket",
             data={
-                "csrf_token": http_csrf(self),
+                **form_tokens(self),
                 "type": self.env.ref("marketplace_crm.helpdesk_type_technical").id,
                 "sale_order": self.bob_order.id,
                 "subject": "Sneaky",
                 "description": "x",
             },
         )
-        ticket = self.env["helpdesk.ticket"].search([("name", "=", "Sneaky")])
-        self.assertTrue(ticket)
-        self.assertFalse(ticket.sale_order_id)
-        self.assertNotEqual(ticket.buyer_id, self.bob.partner_id)
+        self.assertEqual(response.status_code, 422)
+        self.assertIn("Choose one of your orders from the list.", response.text)
+        self.assertFalse(self.env["helpdesk.ticket"].search([("name", "=", "Sneaky")]))
 
     def test_portal_user_cannot_reach_another_users_ticket(self):
         self.authenticate("ticket_alice", "ticket_alice")
@@ -195,12 +196,3 @@ class TestHelpdeskPortal(HttpCase):
                 lambda m: "Any news?" in (m.body or "")
             )
         )
-
-
-def http_csrf(case):
-    """The CSRF token of the authenticated test session."""
-    return (
-        case.url_open("/new/ticket")
-        .text.split('name="csrf_token" value="')[1]
-        .split('"')[0]
-    )
