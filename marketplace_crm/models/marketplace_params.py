@@ -24,6 +24,9 @@ DEFAULTS = {
     "coaching_delay_days": 15,
     "coaching_user_id": 0,
     "review_decline_percent": 20.0,
+    "api_rate_limit": 60,
+    "webhook_max_attempts": 8,
+    "rejected_retention_months": 12,
 }
 
 

@@ -23,3 +23,6 @@ from . import test_campaigns
 from . import test_outcome_report
 from . import test_monthly_review
 from . import test_back_in_stock
+from . import test_marketplace_api
+from . import test_webhooks
+from . import test_data_rights
