@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class FastapiEndpoint(models.Model):
@@ -26,6 +26,7 @@ class FastapiEndpoint(models.Model):
             params.update(version=API_VERSION, openapi_tags=OPENAPI_TAGS)
         return params
 
+    @api.model
     def _marketplace_sync_routes(self):
         """Register the routes of the marketplace endpoints (on install)."""
         endpoints = self.search([("app", "=", "marketplace")])

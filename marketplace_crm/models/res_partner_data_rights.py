@@ -40,7 +40,7 @@ PERSONAL_FIELDS = (
 )
 # Text that could still name the person elsewhere: (model, fields).
 SCRUBBED_TEXTS = (
-    ("mail.message", ("body", "subject", "email_from", "record_name")),
+    ("mail.message", ("body", "subject", "email_from")),
     ("mail.tracking.value", ("old_value_char", "new_value_char")),
     ("mail.activity", ("summary", "note")),
     ("mail.mail", ("body_html", "email_to", "email_cc")),
@@ -359,7 +359,11 @@ class ResPartner(models.Model):
             except UserError:
                 # Still referenced by accounting: keep it, without the holder.
                 account.write(
-                    {"allow_out_payment": False, "active": False, "acc_holder_name": False}
+                    {
+                        "allow_out_payment": False,
+                        "active": False,
+                        "acc_holder_name": False,
+                    }
                 )
 
     def _marketplace_anonymise_leads(self, partner, label):
@@ -479,7 +483,7 @@ def _scrub_texts(env, identifiers, label):
         if model not in env:
             continue
         Model = env[model].sudo().with_context(active_test=False, tracking_disable=True)
-        fnames = [f for f in fnames if f in Model._fields]
+        fnames = [f for f in fnames if f in Model._fields and Model._fields[f].store]
         domain = Domain.OR(
             Domain(fname, "ilike", identifier)
             for fname in fnames

@@ -10,6 +10,7 @@ just located and to whitelisted fields, like the portal controllers do.
 """
 
 import base64
+import functools
 from typing import Annotated, Literal
 
 from fastapi import (
@@ -17,18 +18,22 @@ from fastapi import (
     Depends,
     File,
     Form,
-    HTTPException,
     Path,
     Query,
     Response,
     UploadFile,
     status,
 )
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from werkzeug.exceptions import default_exceptions
 
 from odoo import fields, tools
 from odoo.api import Environment
 from odoo.exceptions import UserError, ValidationError
+from odoo.http import request
 
 from odoo.addons.fastapi.dependencies import odoo_env
 
@@ -57,10 +62,37 @@ bearer = HTTPBearer(
     "API Integrations), sent as `Authorization: Bearer <key>`.",
 )
 
-router = APIRouter(responses=ERRORS)
+
+class MarketplaceRoute(APIRoute):
+    """Invalid requests (422) are answered as client errors, like the others
+    (see ``_error``), rather than logged by Odoo as server failures."""
+
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+
+        async def route_handler(request):
+            try:
+                return await handler(request)
+            except RequestValidationError as exc:
+                raise _error(422, jsonable_encoder(exc.errors())) from exc
+
+        return route_handler
+
+
+router = APIRouter(responses=ERRORS, route_class=MarketplaceRoute)
 
 
 # ------------------------------------------------------------------ dependencies
+def _error(code, detail, headers=None):
+    """A client error, answered as ``{"detail": ...}`` with this status.
+
+    Raised as a werkzeug exception: Odoo treats it as a client error (no
+    error log) and rolls the transaction back."""
+    error = default_exceptions[code](description=detail)
+    error.headers = headers or {}
+    return error
+
+
 def api_client(
     env: Annotated[Environment, Depends(odoo_env)],
     response: Response,
@@ -71,9 +103,9 @@ def api_client(
         credentials.credentials if credentials else None
     )
     if not client:
-        raise HTTPException(
-            status_code=status.HTTP_401_UNAUTHORIZED,
-            detail=env._("Invalid or missing API key."),
+        raise _error(
+            status.HTTP_401_UNAUTHORIZED,
+            env._("Invalid or missing API key."),
             headers={"WWW-Authenticate": "Bearer"},
         )
     allowed, limit, remaining, retry_after = client._consume_rate_limit()
@@ -81,9 +113,9 @@ def api_client(
         response.headers["X-RateLimit-Limit"] = str(limit)
         response.headers["X-RateLimit-Remaining"] = str(remaining)
     if not allowed:
-        raise HTTPException(
-            status_code=status.HTTP_429_TOO_MANY_REQUESTS,
-            detail=env._("Rate limit reached: at most %s calls per minute.", limit),
+        raise _error(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            env._("Rate limit reached: at most %s calls per minute.", limit),
             headers={"Retry-After": str(retry_after), "X-RateLimit-Limit": str(limit)},
         )
     return client
@@ -95,6 +127,10 @@ def api_env(
 ) -> Environment:
     """The environment of the key's user: its rights and record rules apply."""
     user = client.user_id
+    if request:
+        # The whole request runs as the key's user, like a portal request of
+        # that user (the transaction's hooks included), not as the runner.
+        request.update_env(user=user.id)
     return env(user=user.id, su=False)
 
 
@@ -109,7 +145,7 @@ def _me(env):
 def _seller(env):
     seller = _me(env)
     if not seller.is_seller:
-        raise HTTPException(
+        raise _error(
             status.HTTP_403_FORBIDDEN, env._("The key's user is not a seller.")
         )
     return seller
@@ -118,7 +154,7 @@ def _seller(env):
 def _one(records, what):
     """The records found, or a 404 naming ``what`` (a translated noun)."""
     if not records:
-        raise HTTPException(
+        raise _error(
             status.HTTP_404_NOT_FOUND,
             records.env._("%s not found.", what),
         )
@@ -130,11 +166,25 @@ def _text(value, label, required=False, max_length=255):
     try:
         return clean_text(value, label, required=required, max_length=max_length)
     except UserError as error:
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, error.args[0]) from error
+        raise _error(status.HTTP_400_BAD_REQUEST, error.args[0]) from error
 
 
 def _none(value):
     return value or None
+
+
+def _flushing(func):
+    """Write the endpoint's changes as the key's user before answering: the
+    fastapi dispatcher flushes what is left as the API runner, who may read
+    almost nothing (not even a currency's rounding)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        result = func(*args, **kwargs)
+        kwargs["env"].flush_all()
+        return result
+
+    return wrapper
 
 
 # ------------------------------------------------------------------ sellers
@@ -162,20 +212,19 @@ def _profile(seller):
     status_code=status.HTTP_201_CREATED,
     response_model=schemas.SellerRegistered,
 )
+@_flushing
 def register_seller(body: schemas.SellerRegistration, env: ApiEnv):
     """Register a seller (operator integrations: the key of a marketplace
     staff user). The seller gets a portal account and the invitation e-mail,
     as from the public registration form."""
     if not env.user.has_group("marketplace_crm.group_marketplace_user"):
-        raise HTTPException(
+        raise _error(
             status.HTTP_403_FORBIDDEN,
             env._("Only the marketplace team registers sellers."),
         )
     email = tools.email_normalize(body.email)
     if not email:
-        raise HTTPException(
-            status.HTTP_400_BAD_REQUEST, env._("Invalid e-mail address.")
-        )
+        raise _error(status.HTTP_400_BAD_REQUEST, env._("Invalid e-mail address."))
     data = {
         "name": _text(body.name, "name", required=True, max_length=128),
         "email": email,
@@ -188,7 +237,7 @@ def register_seller(body: schemas.SellerRegistration, env: ApiEnv):
     partner = env["res.partner"]._marketplace_register_seller(data)
     partner = env["res.partner"].browse(partner.id)
     if not partner.is_seller:
-        raise HTTPException(
+        raise _error(
             status.HTTP_409_CONFLICT, env._("This address belongs to a staff member.")
         )
     return schemas.SellerRegistered(
@@ -203,6 +252,7 @@ def read_profile(env: ApiEnv):
 
 
 @router.patch("/sellers/me", tags=["sellers"], response_model=schemas.SellerProfile)
+@_flushing
 def update_profile(body: schemas.SellerProfileUpdate, env: ApiEnv):
     """Update the seller's own profile (only the fields sent)."""
     seller = _seller(env)
@@ -221,9 +271,7 @@ def update_profile(body: schemas.SellerProfileUpdate, env: ApiEnv):
             [("code", "=", (given["country_code"] or "").upper())], limit=1
         )
         if given["country_code"] and not country:
-            raise HTTPException(
-                status.HTTP_400_BAD_REQUEST, env._("Unknown country code.")
-            )
+            raise _error(status.HTTP_400_BAD_REQUEST, env._("Unknown country code."))
         vals["country_id"] = country.id
     # sudo: portal users may not write partners through the ORM; this is the
     # key user's own commercial contact, with the whitelisted fields above.
@@ -249,6 +297,7 @@ def _document(doc):
     status_code=status.HTTP_201_CREATED,
     response_model=schemas.DocumentInfo,
 )
+@_flushing
 def upload_document(
     env: ApiEnv,
     document_type_id: Annotated[int, Form()],
@@ -264,12 +313,12 @@ def upload_document(
     try:
         expiry = fields.Date.to_date(expiry_date) if expiry_date else False
     except ValueError as error:
-        raise HTTPException(
+        raise _error(
             status.HTTP_400_BAD_REQUEST, env._("The expiry date is not a valid date.")
         ) from error
     content = file.file.read()
     if not content:
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, env._("The file is empty."))
+        raise _error(status.HTTP_400_BAD_REQUEST, env._("The file is empty."))
     # sudo: a document of the key user's own seller contact; the model checks
     # its type, size and expiry date.
     doc = (
@@ -321,11 +370,12 @@ def read_verification(env: ApiEnv):
     tags=["sellers"],
     response_model=schemas.VerificationStatus,
 )
+@_flushing
 def submit_verification(env: ApiEnv):
     """Submit the complete profile to the marketplace team."""
     seller = _seller(env)
     if seller.verification_state not in ("draft", "rejected"):
-        raise HTTPException(
+        raise _error(
             status.HTTP_409_CONFLICT,
             env._("The profile is already submitted or decided."),
         )
@@ -420,6 +470,7 @@ def list_listings(env: ApiEnv):
     status_code=status.HTTP_201_CREATED,
     response_model=schemas.Listing,
 )
+@_flushing
 def create_listing(body: schemas.ListingCreate, env: ApiEnv):
     """Create an unpublished listing with its stock quantity."""
     seller = _seller(env)
@@ -458,6 +509,7 @@ def read_listing(listing_id: Annotated[int, Path(ge=1)], env: ApiEnv):
     response_model=schemas.Listing,
     responses=NOT_FOUND,
 )
+@_flushing
 def update_listing(
     listing_id: Annotated[int, Path(ge=1)], body: schemas.ListingUpdate, env: ApiEnv
 ):
@@ -474,6 +526,7 @@ def update_listing(
     response_model=schemas.Listing,
     responses={**NOT_FOUND, 409: {"description": "Refused by the publication gate"}},
 )
+@_flushing
 def publish_listing(listing_id: Annotated[int, Path(ge=1)], env: ApiEnv):
     """Publish the listing through the publication gate: live at once for a
     validated seller, on validation for a seller waiting for it, refused
@@ -484,7 +537,7 @@ def publish_listing(listing_id: Annotated[int, Path(ge=1)], env: ApiEnv):
             # sudo: the seller's own listing; the gate (a constraint) decides.
             product.sudo()._marketplace_request_publication()
     except ValidationError as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, error.args[0]) from error
+        raise _error(status.HTTP_409_CONFLICT, error.args[0]) from error
     return _listing(product)
 
 
@@ -494,6 +547,7 @@ def publish_listing(listing_id: Annotated[int, Path(ge=1)], env: ApiEnv):
     response_model=schemas.Listing,
     responses=NOT_FOUND,
 )
+@_flushing
 def unpublish_listing(listing_id: Annotated[int, Path(ge=1)], env: ApiEnv):
     product = _own_listing(env, _seller(env), listing_id)
     # sudo: the seller's own listing, unpublished.
@@ -507,6 +561,7 @@ def unpublish_listing(listing_id: Annotated[int, Path(ge=1)], env: ApiEnv):
     response_model=schemas.Listing,
     responses=NOT_FOUND,
 )
+@_flushing
 def set_stock(
     listing_id: Annotated[int, Path(ge=1)], body: schemas.StockQuantity, env: ApiEnv
 ):
@@ -598,6 +653,7 @@ def read_order_part(part_id: Annotated[int, Path(ge=1)], env: ApiEnv):
     response_model=schemas.RatingResult,
     responses={**NOT_FOUND, 409: {"description": "Already rated"}},
 )
+@_flushing
 def rate_seller(
     part_id: Annotated[int, Path(ge=1)], body: schemas.RatingCreate, env: ApiEnv
 ):
@@ -612,9 +668,7 @@ def rate_seller(
     # buyer's rating token; the part is the key user's own purchase.
     part_sudo = part.sudo()
     if part_sudo.rating_ids.filtered("consumed"):
-        raise HTTPException(
-            status.HTTP_409_CONFLICT, env._("This seller is already rated.")
-        )
+        raise _error(status.HTTP_409_CONFLICT, env._("This seller is already rated."))
     feedback = _text(body.feedback, "feedback", max_length=2000)
     part_sudo.rating_apply(body.rating, feedback=feedback or None)
     return schemas.RatingResult(
@@ -713,6 +767,7 @@ def read_dispute(dispute_id: Annotated[int, Path(ge=1)], env: ApiEnv):
     response_model=schemas.Dispute,
     responses={**NOT_FOUND, 409: {"description": "A dispute is already open"}},
 )
+@_flushing
 def open_dispute(body: schemas.DisputeCreate, env: ApiEnv):
     """The buyer opens a dispute against a seller of one of their orders."""
     me = _me(env)
@@ -737,7 +792,7 @@ def open_dispute(body: schemas.DisputeCreate, env: ApiEnv):
             ("state", "in", ("open", "under_review")),
         ]
     ):
-        raise HTTPException(
+        raise _error(
             status.HTTP_409_CONFLICT, env._("A dispute on this order is already open.")
         )
     description = _text(body.description, "description", required=True, max_length=5000)
@@ -764,6 +819,7 @@ def open_dispute(body: schemas.DisputeCreate, env: ApiEnv):
     response_model=schemas.Comment,
     responses=NOT_FOUND,
 )
+@_flushing
 def comment_dispute(
     dispute_id: Annotated[int, Path(ge=1)], body: schemas.CommentCreate, env: ApiEnv
 ):
@@ -813,6 +869,7 @@ def read_ticket(ticket_id: Annotated[int, Path(ge=1)], env: ApiEnv):
     response_model=schemas.Ticket,
     responses=NOT_FOUND,
 )
+@_flushing
 def open_ticket(body: schemas.TicketCreate, env: ApiEnv):
     """Open a support ticket, about one of the user's orders if given."""
     user = env.user
@@ -849,6 +906,7 @@ def open_ticket(body: schemas.TicketCreate, env: ApiEnv):
     response_model=schemas.Comment,
     responses=NOT_FOUND,
 )
+@_flushing
 def comment_ticket(
     ticket_id: Annotated[int, Path(ge=1)], body: schemas.CommentCreate, env: ApiEnv
 ):

@@ -135,7 +135,9 @@ class TestMarketplaceApi(HttpCase, MarketplaceCase):
         self.assertTrue(seller.is_seller)
         self.assertEqual(seller.shop_name, "Dora Textiles")
         self.assertTrue(seller.user_ids.share, "A portal user is created")
-        invalid = self.api("POST", "/sellers", self.key_staff, dict(body, email="x@"))
+        invalid = self.api(
+            "POST", "/sellers", self.key_staff, dict(body, email="not-an-address")
+        )
         self.assertEqual(invalid.status_code, 400)
 
     def test_read_and_update_own_profile(self):
