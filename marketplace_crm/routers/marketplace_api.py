@@ -306,8 +306,9 @@ def upload_document(
 ):
     """Upload a verification document (multipart form)."""
     seller = _seller(env)
+    # sudo: the document type picked, reference data only.
     doc_type = _one(
-        env["marketplace.document.type"].search([("id", "=", document_type_id)]),
+        env["marketplace.document.type"].sudo().search([("id", "=", document_type_id)]),
         env._("Document type"),
     )
     try:
@@ -335,7 +336,7 @@ def upload_document(
         )
     )
     seller.sudo()._marketplace_onboarding_sync()
-    return _document(env["marketplace.seller.document"].browse(doc.id))
+    return _document(doc)
 
 
 def _verification(seller):
@@ -346,11 +347,13 @@ def _verification(seller):
         suspended=seller.seller_suspended,
         profile_completeness=seller.profile_completeness,
         missing_items=_none(seller.profile_missing_items),
+        # sudo: portal users have no access to the documents through the ORM
+        # (closed to RPC); these are the seller's own, metadata only.
         documents=[
             _document(doc)
-            for doc in seller.env["marketplace.seller.document"].search(
-                [("partner_id", "=", seller.id)]
-            )
+            for doc in seller.env["marketplace.seller.document"]
+            .sudo()
+            .search([("partner_id", "=", seller.id)])
         ],
     )
 
