@@ -237,6 +237,7 @@ class TestMarketplaceApi(HttpCase, MarketplaceCase):
         self.assertFalse(listing["is_published"])
         self.assertEqual(listing["quantity"], 3)
         path = f"/listings/{product.id}"
+        self.assertEqual(self.api("GET", path, self.key_a).json()["name"], "Anna vase")
         updated = self.api("PATCH", path, self.key_a, {"list_price": 50})
         self.assertEqual(updated.json()["list_price"], 50)
         stock = self.api("PUT", f"{path}/stock", self.key_a, {"quantity": 7})
