@@ -5,8 +5,6 @@ from urllib.parse import urlparse
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools.webhook_signature import SIGNATURE_HEADER
-
 
 class MarketplaceWebhook(models.Model):
     """An outgoing webhook: the marketplace POSTs the events it subscribes to
@@ -27,7 +25,7 @@ class MarketplaceWebhook(models.Model):
         default=lambda self: secrets.token_hex(32),
         groups="marketplace_crm.group_marketplace_manager",
         help="Signs each delivery: the receiver checks the "
-        f"{SIGNATURE_HEADER} header with it.",
+        "X-Marketplace-Signature header with it.",
     )
     event_ids = fields.Many2many(
         "marketplace.webhook.event", string="Events", required=True
