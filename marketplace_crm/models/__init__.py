@@ -49,3 +49,13 @@ from . import helpdesk_ticket_acknowledgement
 from . import marketplace_access
 from . import res_partner_access
 from . import marketplace_claim
+from . import marketplace_api_client
+from . import marketplace_api_endpoint
+from . import marketplace_webhook_event
+from . import marketplace_webhook
+from . import marketplace_webhook_delivery
+from . import res_partner_webhook
+from . import product_template_webhook
+from . import marketplace_dispute_webhook
+from . import res_partner_data_rights
+from . import marketplace_seller_event_data_rights

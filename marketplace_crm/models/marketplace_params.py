@@ -25,6 +25,9 @@ DEFAULTS = {
     "coaching_user_id": 0,
     "review_decline_percent": 20.0,
     "ticket_attachment_max_size_mb": 5,
+    "api_rate_limit": 60,
+    "webhook_max_attempts": 8,
+    "rejected_retention_months": 12,
 }
 
 

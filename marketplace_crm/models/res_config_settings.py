@@ -194,3 +194,25 @@ class ResConfigSettings(models.TransientModel):
         help="Largest file a buyer or seller may attach to a support ticket "
         "from the portal (PDF, JPG, PNG or plain text).",
     )
+    marketplace_api_rate_limit = fields.Integer(
+        "API Calls per Minute",
+        config_parameter="marketplace_crm.api_rate_limit",
+        default=60,
+        help="Calls each API key may make per minute (fixed one-minute window, "
+        "counted per server process); an integration may have its own limit. "
+        "0 disables the limit.",
+    )
+    marketplace_webhook_max_attempts = fields.Integer(
+        "Webhook Delivery Attempts",
+        config_parameter="marketplace_crm.webhook_max_attempts",
+        default=8,
+        help="A webhook that keeps failing is retried with a doubling delay "
+        "(1, 2, 4... minutes) up to this number of attempts.",
+    )
+    marketplace_rejected_retention_months = fields.Integer(
+        "Rejected Registrations Kept (months)",
+        config_parameter="marketplace_crm.rejected_retention_months",
+        default=12,
+        help="Months after the rejection before a rejected seller registration "
+        "is anonymised and its documents deleted. 0 keeps them.",
+    )

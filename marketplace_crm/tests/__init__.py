@@ -35,3 +35,6 @@ from . import test_publication_gate_archive
 from . import test_ticket_parties
 from . import test_claim_concurrency
 from . import test_bad_inputs_ticket
+from . import test_marketplace_api
+from . import test_webhooks
+from . import test_data_rights
