@@ -51,6 +51,19 @@ SUBJECTS = {
     ),
 }
 
+# Templates whose two languages are checked by their own tests.
+COVERED_ELSEWHERE = {
+    # tests/test_seller_quality_translations.py
+    "mail_template_seller_document_expiring",
+    "mail_template_seller_quality_alert",
+    "mail_template_seller_quality_appeal_decision",
+    "mail_template_seller_quality_limit",
+    "mail_template_seller_quality_suspended",
+    "mail_template_seller_reverification",
+    # test_registration_known_address_in_each_language below
+    "mail_template_seller_registration_known",
+}
+
 # Who receives each template, when not the seller.
 RECIPIENTS = {
     "mail_template_seller_rating_request": "buyer",
@@ -218,7 +231,35 @@ class TestMailLanguages(MarketplaceCase):
         templates = self.env["ir.model.data"].search(
             [("module", "=", "marketplace_crm"), ("model", "=", "mail.template")]
         )
-        self.assertEqual(set(templates.mapped("name")), set(SUBJECTS))
+        self.assertEqual(
+            set(templates.mapped("name")), set(SUBJECTS) | COVERED_ELSEWHERE
+        )
+
+    def test_registration_known_address_in_each_language(self):
+        """Someone registers with a known address: its owner is told in the
+        language of the visitor's page, whatever the job's language."""
+        Registration = self.env["marketplace.seller.registration"]
+        for lang, phrase in (
+            ("en_US", "Open a seller shop with your account"),
+            ("fr_FR", "Ouvrir une boutique avec votre compte"),
+        ):
+            registration = Registration.create(
+                {
+                    "name": "Someone",
+                    "email": self.people[lang]["buyer"].email,
+                    "shop_name": "Shop",
+                    "lang": lang,
+                    "company_id": self.env.company.id,
+                }
+            )
+            with cron_batches_without_commit(self.env):
+                Registration.with_env(self._job_env(lang))._cron_process_registrations()
+            mail = self.env["mail.mail"].search(
+                [("email_to", "=", self.people[lang]["buyer"].email)]
+            )
+            self.assertEqual(registration.state, "known")
+            self.assertEqual(len(mail), 1)
+            self.assertIn(phrase, mail.subject)
 
     def test_every_email_in_the_recipients_language(self):
         for xmlid, (english, french) in SUBJECTS.items():
