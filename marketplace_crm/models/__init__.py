@@ -17,3 +17,6 @@ from . import marketplace_seller_event
 from . import marketplace_seller_review
 from . import product_product
 from . import product_wishlist
+from . import marketplace_order_seller_backfill
+from . import res_partner_buyer_history
+from . import stock_quant

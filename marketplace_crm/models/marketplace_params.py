@@ -24,6 +24,7 @@ DEFAULTS = {
     "coaching_delay_days": 15,
     "coaching_user_id": 0,
     "review_decline_percent": 20.0,
+    "rating_request_max_age_days": 30,
 }
 
 

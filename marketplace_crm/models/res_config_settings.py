@@ -123,3 +123,10 @@ class ResConfigSettings(models.TransientModel):
         help="A seller whose monthly sales fall by this share or more (or whose "
         "rating falls by half a star) receives the review e-mail with advice.",
     )
+    marketplace_rating_request_max_age_days = fields.Integer(
+        "Rating Request Window (days)",
+        config_parameter="marketplace_crm.rating_request_max_age_days",
+        default=30,
+        help="Only orders confirmed within this many days are asked for a "
+        "rating: the sales history (imported or backfilled) never is.",
+    )

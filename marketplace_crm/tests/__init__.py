@@ -23,3 +23,4 @@ from . import test_campaigns
 from . import test_outcome_report
 from . import test_monthly_review
 from . import test_back_in_stock
+from . import test_backfill
