@@ -20,3 +20,4 @@ from . import product_wishlist
 from . import marketplace_order_seller_backfill
 from . import res_partner_buyer_history
 from . import stock_quant
+from . import res_partner_email_consent

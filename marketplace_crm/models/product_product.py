@@ -83,12 +83,13 @@ class ProductProduct(models.Model):
         if not self._marketplace_lock_stock_notifications():
             _logger.info("Availability e-mails: another run is sending them.")
             return None
-        refused = self.env["res.partner"].search(
-            [
-                ("id", "in", self.search([]).stock_notification_partner_ids.ids),
-                ("is_blacklisted", "=", True),
-            ]
+        self.env.cr.execute(
+            "SELECT DISTINCT res_partner_id FROM stock_notification_product_partner_rel"
         )
+        subscribers = self.env["res.partner"].browse(
+            row[0] for row in self.env.cr.fetchall()
+        )
+        refused = subscribers._marketplace_refusing_emails()
         if refused:
             # sudo: the job runs the subscriptions of every buyer.
             self.sudo().search(

@@ -41,5 +41,5 @@ class ProductWishlist(models.Model):
         return bool(
             self.marketplace_stock_alert
             and partner.email
-            and not partner.is_blacklisted
+            and not partner._marketplace_refusing_emails()
         )
