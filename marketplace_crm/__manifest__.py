@@ -4,7 +4,7 @@
     "name": "Marketplace CRM",
     "summary": "Run a two-sided marketplace: sellers, buyers, partners, "
     "onboarding, performance, support and automations",
-    "version": "19.0.1.0.0",
+    "version": "19.0.2.0.0",
     "category": "Sales/CRM",
     "website": "https://github.com/marketplace-crm/marketplace_crm",
     "author": "marketplace_crm contributors",
@@ -19,6 +19,7 @@
         "website_sale",
         "website_sale_stock",
         "website_sale_wishlist",
+        "website_sale_stock_wishlist",
         "helpdesk_mgmt",
         "helpdesk_type",
         "helpdesk_mgmt_sla",
@@ -86,6 +87,7 @@
         "views/res_config_settings_api_views.xml",
         "views/marketplace_menus.xml",
         "data/spreadsheet_dashboard_data.xml",
+        "views/availability_email_templates.xml",
     ],
     "demo": [
         "demo/marketplace_demo.xml",
@@ -95,6 +97,7 @@
         "demo/automation_uplift_demo.xml",
         "demo/website_shop_demo.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_tests": [
             "marketplace_crm/static/tests/tours/**/*",

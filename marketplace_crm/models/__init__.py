@@ -31,7 +31,6 @@ from . import ir_http
 from . import marketplace_holdout
 from . import marketplace_seller_event_holdout
 from . import marketplace_buyer_event
-from . import product_wishlist_holdout
 from . import sale_order_holdout
 from . import res_partner_performance
 from . import res_partner_quality
@@ -59,3 +58,7 @@ from . import product_template_webhook
 from . import marketplace_dispute_webhook
 from . import res_partner_data_rights
 from . import marketplace_seller_event_data_rights
+from . import marketplace_order_seller_backfill
+from . import res_partner_buyer_history
+from . import stock_quant
+from . import res_partner_email_consent

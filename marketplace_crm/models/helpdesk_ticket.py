@@ -109,7 +109,10 @@ class HelpdeskTicket(models.Model):
             if (
                 ticket.marketplace_kind in ("dispute", "refund")
                 and urgent_amount
-                and ticket.amount >= urgent_amount
+                and (
+                    ticket.currency_id or ticket.env.company.currency_id
+                ).compare_amounts(ticket.amount, urgent_amount)
+                >= 0
             ):
                 levels.append("3")
             ticket.priority = max(levels)

@@ -183,7 +183,13 @@ class MarketplaceDispute(models.Model):
         priority = get_param(self.env, "critical_dispute_priority")
         return (
             self.is_critical
-            or (amount and self.amount >= amount)
+            or (
+                amount
+                and (self.currency_id or self.env.company.currency_id).compare_amounts(
+                    self.amount, amount
+                )
+                >= 0
+            )
             or (priority and int(self.priority or 0) >= priority)
         )
 

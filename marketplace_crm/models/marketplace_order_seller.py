@@ -143,25 +143,35 @@ class MarketplaceOrderSeller(models.Model):
             for seller in sellers:
                 if (order.id, seller.id) not in existing:
                     vals_list.append({"order_id": order.id, "seller_id": seller.id})
-        return self.create(vals_list)
+        # No "created" message nor creator follower on the parts: nobody
+        # reads a chatter per order and seller.
+        return self.with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True
+        ).create(vals_list)
 
     # ------------------------------------------------------------------ cron
     @api.model
     def _cron_send_rating_requests(self, batch_size=200):
         """E-mail each buyer the rating request of each seller of their confirmed
-        orders, the configured number of days after confirmation, once."""
+        orders, the configured number of days after confirmation, once.
+
+        Only orders confirmed within the request window are asked: parts of
+        older orders (sales history backfilled at installation, upgrade or
+        import) never trigger a request."""
         delay = get_param(self.env, "rating_request_delay_days", 3)
+        max_age = get_param(self.env, "rating_request_max_age_days")
         template = self.env.ref(
             "marketplace_crm.mail_template_seller_rating_request",
             raise_if_not_found=False,
         )
         if not template or not template.active:
             return
-        cutoff = fields.Datetime.now() - timedelta(days=delay)
+        now = fields.Datetime.now()
         domain = [
             ("rating_request_sent", "=", False),
             ("order_id.state", "=", "sale"),
-            ("date_order", "<=", cutoff),
+            ("date_order", "<=", now - timedelta(days=delay)),
+            ("date_order", ">=", now - timedelta(days=max(max_age, 0))),
         ]
         ids = self.search(domain, order="id").ids
         cron = self.env["ir.cron"]

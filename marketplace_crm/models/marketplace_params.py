@@ -28,6 +28,7 @@ DEFAULTS = {
     "api_rate_limit": 60,
     "webhook_max_attempts": 8,
     "rejected_retention_months": 12,
+    "rating_request_max_age_days": 30,
 }
 
 

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from fractions import Fraction
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -164,7 +165,9 @@ class MarketplaceSellerReview(models.Model):
                 100.0 * (amount - prev_amount) / prev_amount if prev_amount else 0.0
             )
             declined = bool(
-                (prev_amount and change <= -threshold)
+                self._sales_declined(
+                    amount, prev_amount, threshold, seller.marketplace_currency_id
+                )
                 or self._rating_declined(rating, prev_rating)
             )
             vals = {
@@ -183,6 +186,18 @@ class MarketplaceSellerReview(models.Model):
             if declined:
                 vals["recommendations"] = "\n".join(self._seller_advice(seller, vals))
             yield vals
+
+    @staticmethod
+    def _sales_declined(amount, previous_amount, threshold, currency):
+        """Sales fell by ``threshold`` percent or more: compared exactly, on
+        whole units of the currency's rounding (cents) and the threshold as
+        a decimal fraction, so that 314.40 -> 251.52 is a 20 % decline."""
+        rounding = Fraction(str(currency.rounding or 0.01))
+        now = round(Fraction(str(amount or 0.0)) / rounding)
+        before = round(Fraction(str(previous_amount or 0.0)) / rounding)
+        if before <= 0:
+            return False
+        return (before - now) * 100 >= Fraction(str(threshold)) * before
 
     @staticmethod
     def _rating_declined(rating, previous_rating):
@@ -215,7 +230,8 @@ class MarketplaceSellerReview(models.Model):
             )
             own_price = sum(listings.mapped("list_price")) / len(listings)
             peer_price = peers and sum(peers.mapped("list_price")) / len(peers)
-            if peer_price and own_price > 1.2 * peer_price:
+            currency = seller.marketplace_currency_id
+            if peer_price and currency.compare_amounts(own_price, 1.2 * peer_price) > 0:
                 advice.append(
                     self.env._(
                         "Price adjustment: your products cost %(own)s on average, "

@@ -63,8 +63,35 @@ class ProductTemplate(models.Model):
         if vals.get("is_published"):
             self._marketplace_after_publication()
         if previous_sellers is not None:
-            self._marketplace_reassign_sales(previous_sellers)
+            if self.env.context.get("marketplace_bulk_assign"):
+                pass  # an import: load() backfills once for every product
+            elif len(self) > 1:
+                self._marketplace_backfill_sales()
+            else:
+                self._marketplace_reassign_sales(previous_sellers)
         return res
+
+    def load(self, fields, data):
+        """An import that gives products their sellers writes them one by
+        one; their sales are brought along once, set-based, at the end."""
+        if "marketplace_seller_id" not in {name.split("/")[0] for name in fields}:
+            return super().load(fields, data)
+        result = super(
+            ProductTemplate, self.with_context(marketplace_bulk_assign=True)
+        ).load(fields, data)
+        if result.get("ids"):
+            self.browse(result["ids"])._marketplace_backfill_sales()
+        return result
+
+    def _marketplace_backfill_sales(self):
+        """Set-based twin of ``_marketplace_reassign_sales`` for many products:
+        one INSERT creates the missing order parts of their confirmed sales,
+        one UPDATE refreshes the figures of the sellers concerned (the new
+        ones and those whose parts are on the same orders)."""
+        # sudo: sales figures are system-maintained, whoever edits the products.
+        self.env["marketplace.order.seller"].sudo()._marketplace_backfill(
+            product_templates=self
+        )
 
     def _marketplace_reassign_sales(self, previous_sellers):
         """A product given to a (new) seller brings its confirmed sales along:

@@ -216,3 +216,10 @@ class ResConfigSettings(models.TransientModel):
         help="Months after the rejection before a rejected seller registration "
         "is anonymised and its documents deleted. 0 keeps them.",
     )
+    marketplace_rating_request_max_age_days = fields.Integer(
+        "Rating Request Window (days)",
+        config_parameter="marketplace_crm.rating_request_max_age_days",
+        default=30,
+        help="Only orders confirmed within this many days are asked for a "
+        "rating: the sales history (imported or backfilled) never is.",
+    )

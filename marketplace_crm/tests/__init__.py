@@ -38,3 +38,4 @@ from . import test_bad_inputs_ticket
 from . import test_marketplace_api
 from . import test_webhooks
 from . import test_data_rights
+from . import test_backfill

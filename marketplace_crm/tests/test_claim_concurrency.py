@@ -123,76 +123,8 @@ class TestClaimsLoseQuietly(TransactionCase):
             ),
         )
 
-    def test_back_in_stock_alert(self):
-        saved = {}
-
-        def setup(env):
-            product = env["product.product"].search(
-                [("marketplace_seller_id", "!=", False)], limit=1
-            )
-            saved["product"] = product
-            saved["count"] = product.marketplace_restock_count
-            env.cr.execute(
-                "UPDATE product_product SET marketplace_restock_count = %s "
-                "WHERE id = %s",
-                [saved["count"] + 1, product.id],
-            )
-            line = env["product.wishlist"].create(
-                {
-                    "partner_id": env.ref("base.partner_admin").id,
-                    "product_id": product.id,
-                    "website_id": env["website"].search([], limit=1).id,
-                    "marketplace_alerted_restock": saved["count"],
-                }
-            )
-            return line.id
-
-        def restore(env, rid):
-            env.cr.execute("DELETE FROM product_wishlist WHERE id = %s", [rid])
-            env.cr.execute(
-                "UPDATE product_product SET marketplace_restock_count = %s "
-                "WHERE id = %s",
-                [saved["count"], saved["product"].id],
-            )
-
-        self._race(
-            setup,
-            lambda env, rid: env["product.wishlist"].browse(rid)._claim_alerts().ids,
-            restore,
-        )
-
-    def test_back_in_stock_state(self):
-        """Both workers see the product come back: one restock is counted."""
-        saved = {}
-
-        def setup(env):
-            product = env["product.product"].search(
-                [("is_storable", "=", True)], limit=1
-            )
-            self.assertTrue(product, "The demo data has a storable product")
-            now = "in" if product.qty_available > 0 else "out"
-            saved.update(
-                product=product.id,
-                state=product.marketplace_stock_state,
-                count=product.marketplace_restock_count,
-            )
-            env.cr.execute(
-                "UPDATE product_product SET marketplace_stock_state = %s WHERE id = %s",
-                ["out" if now == "in" else "in", product.id],
-            )
-            return product.id
-
-        self._race(
-            setup,
-            lambda env, rid: (
-                env["product.product"].browse(rid)._marketplace_update_stock_state().ids
-            ),
-            lambda env, rid: env.cr.execute(
-                "UPDATE product_product SET marketplace_stock_state = %s, "
-                "marketplace_restock_count = %s WHERE id = %s",
-                [saved["state"] or None, saved["count"], rid],
-            ),
-        )
+    # Back-in-stock runs on core's mechanism: tests/test_back_in_stock.py
+    # checks two concurrent runs there.
 
     def test_sla_breach_escalation(self):
         saved = {}

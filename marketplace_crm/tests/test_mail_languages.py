@@ -36,7 +36,6 @@ SUBJECTS = {
         "Your month on the marketplace",
         "Votre mois sur la place de marché",
     ),
-    "mail_template_back_in_stock": ("is back in stock", "est de retour en stock"),
     "mail_template_seller_invitation": (
         "Activate your seller account",
         "Activez votre compte vendeur",
@@ -68,7 +67,6 @@ COVERED_ELSEWHERE = {
 RECIPIENTS = {
     "mail_template_seller_rating_request": "buyer",
     "mail_template_contract_renewal": "manager",
-    "mail_template_back_in_stock": "buyer",
     "mail_template_ticket_acknowledgement": "buyer",
 }
 
@@ -172,14 +170,6 @@ class TestMailLanguages(MarketplaceCase):
                     "previous_sales_count": 11,
                     "declined": True,
                     "recommendations": "Advice",
-                }
-            )
-        if xmlid == "mail_template_back_in_stock":
-            return self.env["product.wishlist"].create(
-                {
-                    "partner_id": buyer.id,
-                    "product_id": product.id,
-                    "website_id": self.env["website"].search([], limit=1).id,
                 }
             )
         if xmlid == "mail_template_seller_invitation":
@@ -286,12 +276,6 @@ class TestMailLanguages(MarketplaceCase):
                         self.assertIn("Bonjour", body)
                     if lang == "en_US":
                         self.assertNotIn("Bonjour", body)
-
-    def test_back_in_stock_header_names_the_product(self):
-        mail = self._send("mail_template_back_in_stock", "en_US")
-        self.assertIn("Your Product Wishlist", mail.body_html)
-        self.assertIn("Emily Potter bowl", mail.body_html)
-        self.assertNotIn("product.wishlist,", mail.body_html)
 
     def test_monthly_review_counts_orders_in_the_singular(self):
         mail = self._send("mail_template_monthly_review", "en_US")
