@@ -8,9 +8,14 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
+from ..models.marketplace_input import (
+    DOCUMENT_MIMETYPES,
+    check_upload,
+    clean_text,
+    record_id,
+)
 from ..models.marketplace_params import get_param
 from ..models.marketplace_quality_params import quality_param
-from .seller_portal import IMAGE_MIMETYPES, clean_text, read_upload, record_id
 
 MAX_EVIDENCE_FILES = 5
 
@@ -75,8 +80,8 @@ class SellerQualityPortal(CustomerPortal):
         return [
             (
                 upload.filename,
-                read_upload(
-                    upload, label, ("application/pdf", *IMAGE_MIMETYPES), max_mb
+                check_upload(
+                    request.env, upload.read(), label, DOCUMENT_MIMETYPES, max_mb
                 ),
             )
             for upload in files
@@ -96,6 +101,7 @@ class SellerQualityPortal(CustomerPortal):
             if not token or len(token) > 64 or not token.isalnum():
                 raise UserError(request.env._("The form expired: send it again."))
             explanation = clean_text(
+                request.env,
                 post.get("explanation"),
                 request.env._("Explanation"),
                 required=True,
