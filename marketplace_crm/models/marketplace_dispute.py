@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -134,7 +134,7 @@ class MarketplaceDispute(models.Model):
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code(
                     "marketplace.dispute"
-                ) or _("New")
+                ) or self.env._("New")
         disputes = super().create(vals_list)
         disputes._notify_if_critical()
         return disputes
@@ -145,7 +145,9 @@ class MarketplaceDispute(models.Model):
             if vals["state"] in ("resolved", "closed"):
                 if not (vals.get("outcome") or all(self.mapped("outcome"))):
                     raise UserError(
-                        _("Set the outcome before resolving or closing a dispute.")
+                        self.env._(
+                            "Set the outcome before resolving or closing a dispute."
+                        )
                     )
                 vals.setdefault("resolution_date", fields.Datetime.now())
             else:
@@ -243,8 +245,8 @@ class MarketplaceDispute(models.Model):
             or self.env["helpdesk.ticket.team"]._marketplace_default_team()
         )
         responsible = staff_user(self.env, team.user_id, self.user_id)
-        summary = _("Critical dispute %s", self.name)
-        body = _(
+        summary = self.env._("Critical dispute %s", self.name)
+        body = self.env._(
             "Critical dispute %(dispute)s: %(buyer)s against %(seller)s, "
             "%(amount)s at stake.",
             dispute=self.name,
@@ -279,7 +281,7 @@ class MarketplaceDispute(models.Model):
                 and new_state not in DISPUTE_TRANSITIONS[dispute.state]
             ):
                 raise UserError(
-                    _(
+                    self.env._(
                         "Dispute %(name)s cannot go from “%(old)s” to “%(new)s”.",
                         name=dispute.name,
                         old=labels[dispute.state],

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
@@ -199,12 +199,12 @@ class ProductTemplate(models.Model):
             seller = product.marketplace_seller_id
             if product.is_published and seller and not seller._can_publish_listings():
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "“%(product)s” cannot be published: its seller %(seller)s "
                         "is not validated yet (verification status: %(status)s).",
                         product=product.display_name,
                         seller=seller.display_name,
-                        status=_("suspended")
+                        status=self.env._("suspended")
                         if seller.seller_suspended
                         else dict(
                             seller._fields["verification_state"]._description_selection(
