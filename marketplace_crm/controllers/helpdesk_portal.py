@@ -177,24 +177,26 @@ class MarketplaceHelpdeskPortal(HelpdeskTicketControllerTypes):
         errors = []
         if not FORM_TOKEN_PATTERN.fullmatch(str(kw.get("form_token") or "")):
             errors.append(
-                _("This form has expired: check what you typed and send it again.")
+                request.env._(
+                    "This form has expired: check what you typed and send it again."
+                )
             )
         subject = str(kw.get("subject") or "").strip()
         if not subject:
-            errors.append(_("Give your ticket a subject."))
+            errors.append(request.env._("Give your ticket a subject."))
         elif len(subject) > SUBJECT_MAX_LENGTH:
             errors.append(
-                _(
+                request.env._(
                     "The subject may not exceed %(max)s characters.",
                     max=SUBJECT_MAX_LENGTH,
                 )
             )
         description = str(kw.get("description") or "").strip()
         if not description:
-            errors.append(_("Describe your issue."))
+            errors.append(request.env._("Describe your issue."))
         elif len(description) > DESCRIPTION_MAX_LENGTH:
             errors.append(
-                _(
+                request.env._(
                     "The description may not exceed %(max)s characters.",
                     max=DESCRIPTION_MAX_LENGTH,
                 )
@@ -202,38 +204,38 @@ class MarketplaceHelpdeskPortal(HelpdeskTicketControllerTypes):
         amount = str(kw.get("amount") or "").strip()
         if amount and not AMOUNT_PATTERN.fullmatch(amount):
             errors.append(
-                _(
+                request.env._(
                     "Enter the amount at stake as a positive number with at "
                     "most two decimals, for example 45.50."
                 )
             )
         if kw.get("urgency") not in (None, "", *URGENCY_VALUES):
-            errors.append(_("Choose an urgency from the list."))
+            errors.append(request.env._("Choose an urgency from the list."))
         company = request.env.company
         choices = (
             (
                 "type",
                 self._get_types(),
                 company.helpdesk_mgmt_portal_type_id_required,
-                _("Choose a type of issue from the list."),
+                request.env._("Choose a type of issue from the list."),
             ),
             (
                 "category",
                 self._get_categories(),
                 company.helpdesk_mgmt_portal_category_id_required,
-                _("Choose a category from the list."),
+                request.env._("Choose a category from the list."),
             ),
             (
                 "team",
                 self._get_teams(),
                 company.helpdesk_mgmt_portal_team_id_required,
-                _("Choose a team from the list."),
+                request.env._("Choose a team from the list."),
             ),
             (
                 "sale_order",
                 self._marketplace_portal_orders(),
                 False,
-                _("Choose one of your orders from the list."),
+                request.env._("Choose one of your orders from the list."),
             ),
         )
         for key, offered, required, message in choices:
@@ -261,13 +263,15 @@ class MarketplaceHelpdeskPortal(HelpdeskTicketControllerTypes):
             if upload.filename
         ]
         if len(uploads) > MAX_ATTACHMENTS:
-            return [], [_("Attach at most %(max)s files.", max=MAX_ATTACHMENTS)]
+            return [], [
+                request.env._("Attach at most %(max)s files.", max=MAX_ATTACHMENTS)
+            ]
         for upload in uploads:
             name = os.path.basename(upload.filename.replace("\\", "/"))[:200] or "file"
             data = upload.read(max_mb * 1024 * 1024 + 1) if max_mb else upload.read()
             if max_mb and len(data) > max_mb * 1024 * 1024:
                 errors.append(
-                    _(
+                    request.env._(
                         "“%(name)s” is too large: attachments may not exceed "
                         "%(max)s MB.",
                         name=name,
@@ -278,7 +282,7 @@ class MarketplaceHelpdeskPortal(HelpdeskTicketControllerTypes):
             mimetype = self._marketplace_sniff(data)
             if not mimetype:
                 errors.append(
-                    _(
+                    request.env._(
                         "“%(name)s” cannot be attached: send a PDF, JPG, PNG or "
                         "plain text file.",
                         name=name,
