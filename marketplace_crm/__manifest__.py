@@ -41,6 +41,7 @@
         "data/crm_onboarding_data.xml",
         "data/mailing_data.xml",
         "data/base_automation_data.xml",
+        "data/mail_activity_type_data.xml",
         "wizards/marketplace_seller_reject_views.xml",
         "views/res_partner_views.xml",
         "views/marketplace_dispute_views.xml",

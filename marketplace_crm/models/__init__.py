@@ -17,3 +17,4 @@ from . import marketplace_seller_event
 from . import marketplace_seller_review
 from . import product_product
 from . import product_wishlist
+from . import res_partner_verification_activity

@@ -147,7 +147,11 @@ class HelpdeskTicket(models.Model):
         order = self.env["sale.order"].browse(vals.get("sale_order_id"))
         contact = Partner.browse(vals.get("partner_id")).commercial_partner_id
         if not vals.get("buyer_id") and not vals.get("seller_id") and contact:
-            vals["seller_id" if contact.is_seller else "buyer_id"] = contact.id
+            if contact.is_seller:
+                vals["seller_id"] = contact.id
+            elif not (contact.is_logistics_partner or contact.is_technical_partner):
+                # A logistics or technical partner's incident has no buyer.
+                vals["buyer_id"] = contact.id
         if order and not vals.get("buyer_id"):
             # sudo: the order's customer is needed even when a seller opens
             # the ticket about an order they may not read in full.
