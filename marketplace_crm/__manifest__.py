@@ -71,6 +71,7 @@
         "demo/helpdesk_demo.xml",
         "demo/onboarding_demo.xml",
         "demo/seller_lifecycle_demo.xml",
+        "demo/marketplace_reports_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
