@@ -23,3 +23,5 @@ from . import test_campaigns
 from . import test_outcome_report
 from . import test_monthly_review
 from . import test_back_in_stock
+from . import test_marketplace_ui
+from . import test_first_run
