@@ -25,7 +25,7 @@ class MarketplaceSellerReview(models.Model):
     month = fields.Date(
         required=True, readonly=True, help="First day of the month reviewed."
     )
-    month_label = fields.Char("Month", compute="_compute_month_label")
+    month_label = fields.Char("Month Reviewed", compute="_compute_month_label")
     currency_id = fields.Many2one(related="seller_id.marketplace_currency_id")
     sales_amount = fields.Monetary("Sales", readonly=True)
     previous_sales_amount = fields.Monetary("Sales the Month Before", readonly=True)
