@@ -52,7 +52,12 @@ class TestFirstRun(MarketplaceCase):
         # menu: the groups are the onboarding stages, in order.
         groups = Lead.with_context(
             default_team_id=self.team.id, read_group_expand=True
-        ).web_read_group([("team_id", "=", self.team.id)], ["stage_id"], ["__count"])
+        ).web_read_group(
+            [("team_id", "=", self.team.id)],
+            ["stage_id"],
+            ["__count"],
+            unfold_read_specification={"id": {}},
+        )
         self.assertEqual(
             [group["stage_id"][0] for group in groups["groups"]],
             own.sorted(Stage._order).ids,
