@@ -26,18 +26,33 @@ class TestMarketplaceScreens(HttpCase):
         cls.agent = cls.env.ref("marketplace_crm.user_mp_agent")
         cls.admin = cls.env.ref("base.user_admin")
         (cls.agent | cls.admin).write({"tour_enabled": False})
+        cls._build_asset_bundles()
+
+    @classmethod
+    def _build_asset_bundles(cls):
+        """Build the bundles the pages load once for the whole class: built
+        by the first request of each test, they would hold the test cursor
+        for a minute on a busy machine and time the browser out."""
+        for name in ("web.assets_web", "web.assets_tests", "spreadsheet.o_spreadsheet"):
+            bundle = cls.env["ir.qweb"]._get_asset_bundle(name)
+            bundle.js()
+            bundle.css()
 
     def test_every_screen_as_manager(self):
         self.assertTrue(
             self.admin.has_group("marketplace_crm.group_marketplace_manager")
         )
-        self.start_tour("/odoo", "marketplace_every_screen", login=self.admin.login)
+        self.start_tour(
+            "/odoo", "marketplace_every_screen", login=self.admin.login, timeout=600
+        )
 
     def test_every_screen_as_marketplace_user(self):
         self.assertFalse(
             self.agent.has_group("marketplace_crm.group_marketplace_manager")
         )
-        self.start_tour("/odoo", "marketplace_every_screen", login=self.agent.login)
+        self.start_tour(
+            "/odoo", "marketplace_every_screen", login=self.agent.login, timeout=600
+        )
 
     def test_dashboard_shows_no_error(self):
         dashboard = self.env.ref("marketplace_crm.spreadsheet_dashboard_marketplace")

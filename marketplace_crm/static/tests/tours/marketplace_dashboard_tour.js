@@ -60,7 +60,7 @@ registry.category("web_tour.tours").add("marketplace_dashboard", {
             content: "The Marketplace dashboard is shown",
             trigger: ".o_spreadsheet_dashboard_action .o-grid",
             // The spreadsheet library is loaded on demand: slow on a busy machine.
-            timeout: 120000,
+            timeout: 60000,
         },
         {
             content: "Its charts are drawn",
@@ -71,7 +71,7 @@ registry.category("web_tour.tours").add("marketplace_dashboard", {
             content: "No cell, chart or scorecard of the dashboard shows an error",
             trigger: ".o_spreadsheet_dashboard_action .o-figure",
             run: checkDashboard,
-            timeout: 120000,
+            timeout: 60000,
         },
     ],
 });
