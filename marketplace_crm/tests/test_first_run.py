@@ -168,7 +168,7 @@ class TestFirstRun(MarketplaceCase):
             ("marketplace_buyer_active_days", "days"),
             ("marketplace_document_max_size_mb", "MB"),
             ("marketplace_review_decline_percent", "%"),
-            ("marketplace_low_rating_threshold", "stars out of 5"),
+            ("marketplace_low_rating_threshold", "stars"),
         ):
             [field] = tree.xpath(f"//field[@name='{name}']")
             self.assertEqual(field.getnext().text, unit, name)
