@@ -51,6 +51,7 @@
         "data/marketplace_quality_mail_template_data.xml",
         "data/marketplace_api_data.xml",
         "data/data_rights_cron_data.xml",
+        "data/mail_activity_type_data.xml",
         "wizards/marketplace_seller_reject_views.xml",
         "views/res_partner_views.xml",
         "views/marketplace_dispute_views.xml",
@@ -96,6 +97,7 @@
         "demo/seller_lifecycle_demo.xml",
         "demo/automation_uplift_demo.xml",
         "demo/website_shop_demo.xml",
+        "demo/marketplace_reports_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {

@@ -199,7 +199,8 @@ class HelpdeskTicket(models.Model):
         seller of the order's part (the contact themselves when they sold in
         it): a seller who bought something and complains about it is the
         buyer, the shop they bought from the seller. Without an order, the
-        contact is the seller if they sell, the buyer otherwise."""
+        contact is the seller if they sell, the buyer otherwise; a logistics
+        or technical partner's incident has no buyer."""
         parties = {}
         contact = (
             self.env["res.partner"].browse(vals.get("partner_id")).commercial_partner_id
@@ -207,7 +208,10 @@ class HelpdeskTicket(models.Model):
         order = self.env["sale.order"].browse(vals.get("sale_order_id"))
         if not order:
             if contact and not (vals.get("buyer_id") or vals.get("seller_id")):
-                parties["seller_id" if contact.is_seller else "buyer_id"] = contact.id
+                if contact.is_seller:
+                    parties["seller_id"] = contact.id
+                elif not (contact.is_logistics_partner or contact.is_technical_partner):
+                    parties["buyer_id"] = contact.id
             return parties
         # sudo: the order's customer and sellers are needed even when a seller
         # opens the ticket about an order they may not read in full.

@@ -2,7 +2,7 @@ from datetime import timedelta
 from fractions import Fraction
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from .marketplace_claim import claim_ids
 from .marketplace_helpers import send_template
@@ -33,6 +33,7 @@ class MarketplaceSellerReview(models.Model):
         help="The seller's figures company: the review counts its orders alone.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
+    month_label = fields.Char("Month Reviewed", compute="_compute_month_label")
     sales_amount = fields.Monetary("Sales", readonly=True)
     previous_sales_amount = fields.Monetary("Sales the Month Before", readonly=True)
     sales_count = fields.Integer("Orders", readonly=True)
@@ -46,6 +47,17 @@ class MarketplaceSellerReview(models.Model):
     _unique_month = models.Constraint(
         "UNIQUE(seller_id, month)", "A seller is reviewed once a month."
     )
+
+    @api.depends("month")
+    def _compute_month_label(self):
+        """The month reviewed, as "October 2026" in the user's language
+        (the date of its first day would read "Oct 1")."""
+        for review in self:
+            review.month_label = (
+                format_date(self.env, review.month, date_format="MMMM y")
+                if review.month
+                else False
+            )
 
     # ------------------------------------------------------------ job
     @api.model
@@ -161,6 +173,11 @@ class MarketplaceSellerReview(models.Model):
             prev_amount, prev_count = sales.get((seller.id, previous), (0.0, 0))
             rating = ratings.get((seller.id, month), 0.0)
             prev_rating = ratings.get((seller.id, previous), 0.0)
+            if not (count or prev_count or rating or prev_rating):
+                # Nothing sold nor rated in either month: a row of zeros
+                # would review nothing (the inactivity follow-up takes care
+                # of such sellers).
+                continue
             change = (
                 100.0 * (amount - prev_amount) / prev_amount if prev_amount else 0.0
             )

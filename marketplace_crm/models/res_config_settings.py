@@ -225,3 +225,34 @@ class ResConfigSettings(models.TransientModel):
         help="Only orders confirmed within this many days are asked for a "
         "rating: the sales history (imported or backfilled) never is.",
     )
+
+    # ------------------------------------------------------------ links
+    def _marketplace_own_record_ids(self, model):
+        """Ids of the ``model`` records this module defines, by their external
+        ids: unlike their names, these do not depend on the language."""
+        # sudo: only staff read external ids; the settings need the ids of
+        # the module's own records, nothing else.
+        return (
+            self.env["ir.model.data"]
+            .sudo()
+            .search([("module", "=", "marketplace_crm"), ("model", "=", model)])
+            .mapped("res_id")
+        )
+
+    def action_marketplace_scheduled_actions(self):
+        """The marketplace's scheduled jobs, archived ones included."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("base.ir_cron_act")
+        action["domain"] = [("id", "in", self._marketplace_own_record_ids("ir.cron"))]
+        action["context"] = {"active_test": False}
+        return action
+
+    def action_marketplace_mail_templates(self):
+        """The marketplace's e-mail templates."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "mail.action_email_template_tree_all"
+        )
+        action["domain"] = [
+            ("id", "in", self._marketplace_own_record_ids("mail.template"))
+        ]
+        action["context"] = {}
+        return action

@@ -21,8 +21,22 @@ class MarketplaceSellerOutcomeReport(models.Model):
 
     month = fields.Date(readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    active_seller_count = fields.Integer("Active Sellers", readonly=True)
-    previous_active_count = fields.Integer("Active the Month Before", readonly=True)
+    # A seller active in two months counts in each: over several months the
+    # meaningful figure is the average number of active sellers per month.
+    active_seller_count = fields.Integer(
+        "Active Sellers",
+        readonly=True,
+        aggregator="avg",
+        help="Sellers with a confirmed sale in the month; over several months, "
+        "the average per month.",
+    )
+    previous_active_count = fields.Integer(
+        "Active the Month Before",
+        readonly=True,
+        aggregator="avg",
+        help="Sellers with a confirmed sale the month before; over several "
+        "months, the average per month.",
+    )
     churned_count = fields.Integer("Churned Sellers", readonly=True)
     churn_rate = fields.Float("Churn Rate (%)", readonly=True, aggregator="avg")
     followup_count = fields.Integer("Follow-ups", readonly=True)

@@ -39,3 +39,5 @@ from . import test_marketplace_api
 from . import test_webhooks
 from . import test_data_rights
 from . import test_backfill
+from . import test_marketplace_ui
+from . import test_first_run
