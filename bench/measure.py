@@ -416,8 +416,11 @@ def bulk_assignment(env, out, products=2000):
     env.invalidate_all()
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
+def bench_setup(description):
+    """Parse the benchmark's arguments, configure Odoo and open the
+    registry. Returns (args, registry, out, lines): ``out`` prints a line of
+    the report and keeps it in ``lines``."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--database", required=True)
     parser.add_argument("--addons-path", required=True)
     parser.add_argument("--db-host", default="127.0.0.1")
@@ -439,12 +442,17 @@ def main():
             "warn",
         ]
     )
-    registry = Registry(args.database)
     lines = []
 
     def out(text=""):
         print(text)
         lines.append(text)
+
+    return args, Registry(args.database), out, lines
+
+
+def main():
+    args, registry, out, lines = bench_setup(__doc__)
 
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})

@@ -14,18 +14,15 @@ the seeds. Exits non-zero when the job is over 3x the SQL, when a figure
 differs, or when the queries per batch vary.
 """
 
-import argparse
 import datetime
 import statistics
 import sys
 from pathlib import Path
 
-from measure import measure, peak_rss_mb
+from measure import bench_setup, measure, peak_rss_mb
 
 import odoo
 from odoo import api
-from odoo.modules.registry import Registry
-from odoo.tools import config
 
 SEED = """
 INSERT INTO marketplace_dispute (name, buyer_id, seller_id, order_id, dispute_type,
@@ -130,34 +127,7 @@ def run_job(env):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--database", required=True)
-    parser.add_argument("--addons-path", required=True)
-    parser.add_argument("--db-host", default="127.0.0.1")
-    parser.add_argument("--db-port", default="5432")
-    parser.add_argument("--db-user", required=True)
-    parser.add_argument("--output", required=True)
-    args = parser.parse_args()
-    config.parse_config(
-        [
-            "--addons-path",
-            args.addons_path,
-            "--db_host",
-            args.db_host,
-            "--db_port",
-            args.db_port,
-            "--db_user",
-            args.db_user,
-            "--log-level",
-            "warn",
-        ]
-    )
-    registry = Registry(args.database)
-    lines = []
-
-    def out(text=""):
-        print(text)
-        lines.append(text)
+    args, registry, out, lines = bench_setup(__doc__)
 
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
