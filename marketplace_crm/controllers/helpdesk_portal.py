@@ -45,13 +45,24 @@ class MarketplaceHelpdeskPortal(HelpdeskTicketControllerTypes):
     (a double click, a reload) opens one ticket."""
 
     def _marketplace_portal_orders(self):
-        """Confirmed orders the portal user may pick: their own purchases, read
-        with their own access rights."""
+        """Confirmed orders the portal user may pick: their own purchases and,
+        for a seller, the orders they sold in (found through their own order
+        parts, read with their own access rights)."""
         partner = request.env.user.partner_id.commercial_partner_id
-        return request.env["sale.order"].search(
+        bought = request.env["sale.order"].search(
             [("partner_id", "child_of", partner.id), ("state", "=", "sale")],
             order="date_order desc",
             limit=50,
+        )
+        parts = request.env["marketplace.order.seller"].search(
+            [("seller_id", "=", partner.id), ("state", "=", "sale")],
+            order="date_order desc",
+            limit=50,
+        )
+        # sudo: a seller may not read the buyer's order itself; only the
+        # reference and date of the orders of their own parts are shown.
+        return (bought.sudo() | parts.order_id.sudo()).sorted(
+            "date_order", reverse=True
         )
 
     @http.route("/ticket/close", type="http", auth="user")

@@ -120,6 +120,61 @@ class TestHelpdeskPortal(HttpCase):
         self.assertIn("Choose one of your orders from the list.", response.text)
         self.assertFalse(self.env["helpdesk.ticket"].search([("name", "=", "Sneaky")]))
 
+    def test_seller_opens_a_ticket_about_an_order_they_sold(self):
+        """A seller picks an order they sold (not one they bought): the
+        ticket names them as the seller and the order's customer as buyer;
+        an order they have no part in is refused."""
+        login = self.seller.user_ids[:1].login
+        self.seller.user_ids[:1].password = "seller-pass"
+        self.authenticate(login, "seller-pass")
+        form = self.url_open("/new/ticket").text
+        self.assertIn(self.alice_order.name, form)
+        self.assertIn(", sold)", form)
+        other_seller = self.env["res.partner"].search(
+            [("is_seller", "=", True), ("id", "!=", self.seller.id)], limit=1
+        )
+        other_product = self.env["product.product"].create(
+            {"name": "Not Lin's", "marketplace_seller_id": other_seller.id}
+        )
+        foreign = self.env["sale.order"].create(
+            {
+                "partner_id": self.bob.partner_id.id,
+                "order_line": [(0, 0, {"product_id": other_product.id})],
+            }
+        )
+        foreign.action_confirm()
+        technical = self.env.ref("marketplace_crm.helpdesk_type_technical").id
+        refused = self.url_open(
+            "/submitted/ticket",
+            data={
+                **form_tokens(self),
+                "type": technical,
+                "sale_order": foreign.id,
+                "subject": "Not my sale",
+                "description": "x",
+            },
+        )
+        self.assertEqual(refused.status_code, 422)
+        self.assertFalse(
+            self.env["helpdesk.ticket"].search([("name", "=", "Not my sale")])
+        )
+        self.url_open(
+            "/submitted/ticket",
+            data={
+                **form_tokens(self),
+                "type": technical,
+                "sale_order": self.alice_order.id,
+                "subject": "Buyer never collected",
+                "description": "The parcel came back.",
+            },
+        )
+        ticket = self.env["helpdesk.ticket"].search(
+            [("name", "=", "Buyer never collected")]
+        )
+        self.assertEqual(ticket.sale_order_id, self.alice_order)
+        self.assertEqual(ticket.seller_id, self.seller)
+        self.assertEqual(ticket.buyer_id, self.alice.partner_id)
+
     def test_portal_user_cannot_reach_another_users_ticket(self):
         self.authenticate("ticket_alice", "ticket_alice")
         # Routes: the list and the page.
