@@ -155,7 +155,9 @@ class MarketplaceDispute(models.Model):
         res = super().write(vals)
         if "state" in vals and not self.env.context.get("marketplace_dispute_sync"):
             self._sync_ticket_stage()
-        if {"is_critical", "amount", "priority"} & set(vals):
+        if {"is_critical", "amount", "priority"} & set(vals) and not (
+            self.env.context.get("marketplace_critical_claimed")
+        ):
             self._notify_if_critical()
         return res
 
@@ -208,7 +210,9 @@ class MarketplaceDispute(models.Model):
         )
         claimed = candidates._claim_critical_notification()
         # Through the ORM: tracking and Automation Rules see the change.
-        claimed.filtered(lambda d: not d.is_critical).write({"is_critical": True})
+        claimed.filtered(lambda d: not d.is_critical).with_context(
+            marketplace_critical_claimed=True
+        ).write({"is_critical": True})
         for dispute in claimed:
             dispute._notify_critical_team()
 
