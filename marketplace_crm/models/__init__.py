@@ -33,7 +33,10 @@ from . import marketplace_seller_event_holdout
 from . import marketplace_buyer_event
 from . import sale_order_holdout
 from . import res_partner_performance
-from . import res_partner_quality
+from . import res_partner_quality_metrics
+from . import res_partner_quality_score
+from . import res_partner_quality_rules
+from . import res_partner_quality_drilldown
 from . import res_partner_kyc
 from . import marketplace_quality_crossing
 from . import marketplace_quality_appeal
