@@ -21,6 +21,7 @@ from . import helpdesk_ticket_type
 from . import helpdesk_ticket_team
 from . import helpdesk_sla
 from . import helpdesk_ticket
+from . import helpdesk_ticket_sla_breach
 from . import marketplace_partner_contract
 from . import crm_lead
 from . import marketplace_seller_event
@@ -33,7 +34,10 @@ from . import marketplace_seller_event_holdout
 from . import marketplace_buyer_event
 from . import sale_order_holdout
 from . import res_partner_performance
-from . import res_partner_quality
+from . import res_partner_quality_metrics
+from . import res_partner_quality_score
+from . import res_partner_quality_rules
+from . import res_partner_quality_drilldown
 from . import res_partner_kyc
 from . import marketplace_quality_crossing
 from . import marketplace_quality_appeal
@@ -56,7 +60,8 @@ from . import marketplace_webhook_delivery
 from . import res_partner_webhook
 from . import product_template_webhook
 from . import marketplace_dispute_webhook
-from . import res_partner_data_rights
+from . import res_partner_data_export
+from . import res_partner_anonymise
 from . import marketplace_seller_event_data_rights
 from . import marketplace_order_seller_backfill
 from . import res_partner_buyer_history
