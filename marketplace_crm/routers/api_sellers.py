@@ -71,12 +71,19 @@ def register_seller(body: schemas.SellerRegistration, env: ApiEnv):
             body.shop_description, "shop_description", max_length=2000
         ),
     }
-    partner = env["res.partner"]._marketplace_register_seller(data)
-    partner = env["res.partner"].browse(partner.id)
-    if not partner.is_seller:
+    # sudo: only to see whether the address is known, as the registration
+    # job does; a known contact or user is never turned into a seller here.
+    if env["res.partner"].sudo().with_context(active_test=False).search_count(
+        [("email_normalized", "=", email)], limit=1
+    ) or env["res.users"].sudo().with_context(active_test=False).search_count(
+        [("login", "=ilike", email)], limit=1
+    ):
         raise _error(
-            status.HTTP_409_CONFLICT, env._("This address belongs to a staff member.")
+            status.HTTP_409_CONFLICT,
+            env._("This address already has an account: its owner opens the shop."),
         )
+    partner = env["res.partner"]._marketplace_create_seller(data)
+    partner = env["res.partner"].browse(partner.id)
     return schemas.SellerRegistered(
         id=partner.id, verification_state=partner.verification_state
     )

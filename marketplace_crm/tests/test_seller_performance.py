@@ -6,6 +6,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
+from .common import register_seller
+
 
 @tagged("post_install", "-at_install")
 class TestSellerPerformancePage(HttpCase):
@@ -16,11 +18,13 @@ class TestSellerPerformancePage(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         Partner = cls.env["res.partner"]
-        cls.seller_a = Partner._marketplace_register_seller(
-            {"name": "Ada", "email": "ada@example.com", "shop_name": "Ada Pottery"}
+        cls.seller_a = register_seller(
+            cls.env,
+            {"name": "Ada", "email": "ada@example.com", "shop_name": "Ada Pottery"},
         )
-        cls.seller_b = Partner._marketplace_register_seller(
-            {"name": "Bea", "email": "bea@example.com", "shop_name": "Bea Looms"}
+        cls.seller_b = register_seller(
+            cls.env,
+            {"name": "Bea", "email": "bea@example.com", "shop_name": "Bea Looms"},
         )
         for seller, login in ((cls.seller_a, "ada"), (cls.seller_b, "bea")):
             seller.user_ids.write({"login": login, "password": f"{login}-pass"})

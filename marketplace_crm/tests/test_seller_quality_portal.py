@@ -2,7 +2,7 @@ import base64
 
 from odoo.tests import HttpCase, tagged
 
-from .common import PDF
+from .common import PDF, register_seller
 
 
 @tagged("post_install", "-at_install")
@@ -13,12 +13,13 @@ class TestSellerQualityPortal(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Partner = cls.env["res.partner"]
-        cls.seller_a = Partner._marketplace_register_seller(
-            {"name": "Alma", "email": "alma@example.com", "shop_name": "Alma Glass"}
+        cls.seller_a = register_seller(
+            cls.env,
+            {"name": "Alma", "email": "alma@example.com", "shop_name": "Alma Glass"},
         )
-        cls.seller_b = Partner._marketplace_register_seller(
-            {"name": "Boris", "email": "boris@example.com", "shop_name": "Boris Iron"}
+        cls.seller_b = register_seller(
+            cls.env,
+            {"name": "Boris", "email": "boris@example.com", "shop_name": "Boris Iron"},
         )
         for seller, login in ((cls.seller_a, "alma"), (cls.seller_b, "boris")):
             seller.user_ids.write({"login": login, "password": f"{login}-pass"})
