@@ -7,6 +7,7 @@ from odoo.tools import SQL
 
 from odoo.addons.base.models.res_users import INDEX_SIZE, KEY_CRYPT_CONTEXT
 
+from .marketplace_access import check_group
 from .marketplace_params import get_param
 
 # The scope of the keys the marketplace API accepts (res.users.apikeys.scope).
@@ -61,6 +62,7 @@ class MarketplaceApiClient(models.Model):
     # ------------------------------------------------------------ keys
     def action_generate_key(self):
         """Generate (or replace) the key of this integration and show it once."""
+        check_group(self.env, "marketplace_crm.group_marketplace_manager")
         self.ensure_one()
         if not self.user_id.active:
             raise UserError(self.env._("The user of this integration is archived."))
@@ -95,6 +97,7 @@ class MarketplaceApiClient(models.Model):
         }
 
     def action_revoke_key(self):
+        check_group(self.env, "marketplace_crm.group_marketplace_manager")
         self._revoke_key()
         self.write({"apikey_id": 0, "key_prefix": False, "key_date": False})
         return True

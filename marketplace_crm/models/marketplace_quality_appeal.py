@@ -3,6 +3,8 @@ from psycopg2 import IntegrityError
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .marketplace_access import check_group
+
 APPEAL_STATES = [
     ("submitted", "Under review"),
     ("reinstated", "Reinstated"),
@@ -172,6 +174,7 @@ class MarketplaceQualityAppeal(models.Model):
     def action_reinstate(self):
         """Staff accept the appeal: the seller is reinstated and the listings
         withheld by the suspension are published again."""
+        check_group(self.env)
         self._check_open()
         for appeal in self:
             seller = appeal.seller_id
@@ -189,6 +192,7 @@ class MarketplaceQualityAppeal(models.Model):
         return True
 
     def action_confirm_suspension(self):
+        check_group(self.env)
         self._check_open()
         self._decide("confirmed")
         return True

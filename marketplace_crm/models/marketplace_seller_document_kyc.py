@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from .marketplace_access import check_group
 from .marketplace_quality_params import quality_param
 
 
@@ -50,6 +51,7 @@ class MarketplaceSellerDocument(models.Model):
     def action_kyc_approve(self):
         """The team approves the document; a seller waiting for
         re-verification is validated again when nothing else is expired."""
+        check_group(self.env)
         self.write(
             {
                 "kyc_state": "approved",

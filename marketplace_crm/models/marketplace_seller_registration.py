@@ -124,11 +124,10 @@ class MarketplaceSellerRegistration(models.Model):
     def _process(self):
         self.ensure_one()
         Partner = self.env["res.partner"].with_context(active_test=False)
-        known = Partner.search(
-            [("email_normalized", "=", self.email)], limit=1
-        ) or self.env["res.users"].with_context(active_test=False).search(
-            [("login", "=ilike", self.email)], limit=1
-        )
+        email = email_normalize(self.email) or self.email
+        known = Partner.search([("email_normalized", "=", email)], limit=1) or self.env[
+            "res.users"
+        ].with_context(active_test=False).search([("login", "=ilike", email)], limit=1)
         if known:
             send_template(
                 self.env,

@@ -32,7 +32,16 @@ class MarketplaceSellerReview(models.Model):
         readonly=True,
         help="The seller's figures company: the review counts its orders alone.",
     )
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
+
+    def _compute_currency_id(self):
+        """The currency of the review's company, else of the seller's figures."""
+        for review in self:
+            review.currency_id = (
+                review.company_id.currency_id
+                or review.seller_id.marketplace_currency_id
+            )
+
     month_label = fields.Char("Month Reviewed", compute="_compute_month_label")
     sales_amount = fields.Monetary("Sales", readonly=True)
     previous_sales_amount = fields.Monetary("Sales the Month Before", readonly=True)

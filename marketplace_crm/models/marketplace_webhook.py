@@ -5,6 +5,8 @@ from urllib.parse import urlparse
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .marketplace_access import check_group
+
 
 class MarketplaceWebhook(models.Model):
     """An outgoing webhook: the marketplace POSTs the events it subscribes to
@@ -63,12 +65,14 @@ class MarketplaceWebhook(models.Model):
             webhook.delivery_failed_count = counts.get(webhook, 0)
 
     def action_regenerate_secret(self):
+        check_group(self.env, "marketplace_crm.group_marketplace_manager")
         for webhook in self:
             webhook.secret = secrets.token_hex(32)
         return True
 
     def action_send_test(self):
         """Queue a ``ping`` delivery to check the receiver."""
+        check_group(self.env, "marketplace_crm.group_marketplace_manager")
         for webhook in self:
             webhook._queue_delivery("ping", {"webhook": webhook.name})
         return True

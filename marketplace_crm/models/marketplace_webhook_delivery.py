@@ -12,6 +12,7 @@ from ..tools.webhook_signature import (
     SIGNATURE_HEADER,
     signature_header,
 )
+from .marketplace_access import check_group
 from .marketplace_params import get_param
 
 _logger = logging.getLogger(__name__)
@@ -131,6 +132,7 @@ class MarketplaceWebhookDelivery(models.Model):
 
     def action_retry(self):
         """Send failed deliveries again, from a fresh attempt count."""
+        check_group(self.env, "marketplace_crm.group_marketplace_manager")
         failed = self.filtered(lambda d: d.state == "failed")
         failed.write({"state": "pending", "attempt_count": 0, "next_try": False})
         failed._enqueue()

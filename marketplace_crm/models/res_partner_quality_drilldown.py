@@ -4,6 +4,8 @@ against) and the staff drill-downs into the records behind each metric."""
 
 from odoo import models
 
+from .marketplace_access import check_group
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -245,5 +247,6 @@ class ResPartner(models.Model):
 
     def action_quality_refresh(self):
         """Staff refresh one seller's quality figures now."""
+        check_group(self.env)
         self._refresh_seller_quality()
         return True

@@ -87,9 +87,14 @@ class TestDisputes(MarketplaceCase):
         small.amount = 900  # crosses the critical amount
         self.assertTrue(small.is_critical)
         self.assertIn("escalated by rule", small.description or "")
+        self.env.flush_all()
         self.env.cr.precommit.run()
-        tracked = small.message_ids.tracking_value_ids.filtered(
-            lambda t: t.field_id.name == "is_critical"
+        tracked = self.env["mail.tracking.value"].search(
+            [
+                ("field_id.name", "=", "is_critical"),
+                ("mail_message_id.model", "=", "marketplace.dispute"),
+                ("mail_message_id.res_id", "=", small.id),
+            ]
         )
         self.assertTrue(tracked)
 

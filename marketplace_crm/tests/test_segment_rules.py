@@ -183,8 +183,13 @@ class TestSegmentRules(MarketplaceCase):
                 self.env["res.partner"]._cron_refresh_marketplace_segments()
         self.assertEqual(self.selling.seller_segment, "high_performer")
         self.assertIn("congratulated", self.selling.comment or "")
+        self.env.flush_all()
         self.env.cr.precommit.run()  # tracking messages are written at commit
-        tracked = self.selling.message_ids.tracking_value_ids.filtered(
-            lambda t: t.field_id.name == "seller_segment"
+        tracked = self.env["mail.tracking.value"].search(
+            [
+                ("field_id.name", "=", "seller_segment"),
+                ("mail_message_id.model", "=", "res.partner"),
+                ("mail_message_id.res_id", "=", self.selling.id),
+            ]
         )
         self.assertTrue(tracked)

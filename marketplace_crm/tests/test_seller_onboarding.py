@@ -190,7 +190,12 @@ class TestSellerOnboarding(MarketplaceCase):
         return (
             self.env["mail.mail"]
             .search([("model", "=", "res.partner"), ("res_id", "=", seller.id)])
-            .filtered(lambda m: seller in m.recipient_ids)
+            .filtered(
+                lambda m: (
+                    seller in m.recipient_ids
+                    and ("approved" in m.subject or "needs changes" in m.subject)
+                )
+            )
         )
 
     def test_outcome_emails(self):
