@@ -84,6 +84,9 @@ class TestDisputes(MarketplaceCase):
         )
         small = self._dispute(amount=80)
         self.assertFalse(small.is_critical)
+        # The dispute was opened earlier: its creation is committed.
+        self.env.flush_all()
+        self.env.cr.precommit.run()
         small.amount = 900  # crosses the critical amount
         self.assertTrue(small.is_critical)
         self.assertIn("escalated by rule", small.description or "")

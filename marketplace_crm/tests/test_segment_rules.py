@@ -172,6 +172,8 @@ class TestSegmentRules(MarketplaceCase):
                 "code": "record.write({'comment': 'congratulated'})",
             }
         )
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # the fixtures were created earlier
         with freeze_time(TODAY):
             self._set(high_performer_count=0)
             self.partners._refresh_marketplace_figures()
