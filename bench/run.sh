@@ -39,3 +39,7 @@ OUT="$ROOT/bench/results/$(date +%Y%m%d-%H%M%S).md"
 "$PYTHON" "$ROOT/bench/measure.py" --database "$BENCH_DB" --addons-path "$(odoo_addons_path)" \
     --db-host "$PGHOST" --db-port "$PGPORT" --db-user "$PGUSER" --output "$OUT"
 echo "Written to $OUT"
+# The daily seller quality job, on the same data (see bench/README.md).
+"$PYTHON" "$ROOT/bench/measure_quality.py" --database "$BENCH_DB" --addons-path "$(odoo_addons_path)" \
+    --db-host "$PGHOST" --db-port "$PGPORT" --db-user "$PGUSER" --output "${OUT%.md}-quality.md"
+echo "Written to ${OUT%.md}-quality.md"

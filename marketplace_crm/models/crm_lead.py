@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.fields import Domain
 
 # Onboarding steps, in order, with the stage that stands for each.
 ONBOARDING_STAGES = [
@@ -22,6 +23,7 @@ class CrmLead(models.Model):
         index="btree_not_null",
         ondelete="cascade",
         domain=[("is_seller", "=", True)],
+        check_company=True,
     )
     marketplace_onboarding_missing = fields.Char(
         "Missing", related="marketplace_seller_id.profile_missing_items"
@@ -29,6 +31,26 @@ class CrmLead(models.Model):
     marketplace_verification_state = fields.Selection(
         related="marketplace_seller_id.verification_state", string="Verification"
     )
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        """The onboarding pipeline shows its own stages only: CRM's shared
+        stages (New, Qualified...) have no team and would come first,
+        although an onboarding card never goes there. Whichever way the
+        pipeline is opened (Marketplace menu or the team in CRM), the team
+        comes in the context as the default team."""
+        team = self.env.ref(
+            "marketplace_crm.crm_team_seller_onboarding", raise_if_not_found=False
+        )
+        if not team or self.env.context.get("default_team_id") != team.id:
+            return super()._read_group_stage_ids(stages, domain)
+        # sudo: the stages are configuration; the columns of the pipeline are
+        # the same for every user who may read its cards.
+        stage_ids = stages.sudo()._search(
+            Domain("id", "in", stages.ids) | Domain("team_ids", "in", team.ids),
+            order=stages._order,
+        )
+        return stages.browse(stage_ids)
 
     @api.model
     def _onboarding_stage(self, step):

@@ -1,9 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
 from .helpdesk_ticket_type import TICKET_PRIORITIES
-from .marketplace_helpers import staff_user
+from .marketplace_access import check_group
 from .marketplace_params import get_param
 
 URGENCIES = [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Blocking")]
@@ -15,12 +14,17 @@ class HelpdeskTicket(models.Model):
     contract with its SLA, and the resolution time kept for reporting."""
 
     _inherit = "helpdesk.ticket"
+    _check_company_auto = True
 
     marketplace_kind = fields.Selection(
         related="type_id.marketplace_kind", store=True, string="Issue Kind"
     )
     buyer_id = fields.Many2one(
-        "res.partner", index="btree_not_null", tracking=True, ondelete="set null"
+        "res.partner",
+        index="btree_not_null",
+        tracking=True,
+        ondelete="set null",
+        check_company=True,
     )
     seller_id = fields.Many2one(
         "res.partner",
@@ -28,9 +32,14 @@ class HelpdeskTicket(models.Model):
         tracking=True,
         ondelete="set null",
         domain=[("is_seller", "=", True)],
+        check_company=True,
     )
     sale_order_id = fields.Many2one(
-        "sale.order", "Order", index="btree_not_null", tracking=True
+        "sale.order",
+        "Order",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     amount = fields.Monetary(
@@ -45,13 +54,18 @@ class HelpdeskTicket(models.Model):
         tracking=True,
     )
     dispute_id = fields.Many2one(
-        "marketplace.dispute", index="btree_not_null", copy=False, tracking=True
+        "marketplace.dispute",
+        index="btree_not_null",
+        copy=False,
+        tracking=True,
+        check_company=True,
     )
     marketplace_contract_id = fields.Many2one(
         "marketplace.partner.contract",
         "Partner Contract",
         index="btree_not_null",
         tracking=True,
+        check_company=True,
     )
     resolution_hours = fields.Float(
         "Resolution Time (hours)",
@@ -67,10 +81,17 @@ class HelpdeskTicket(models.Model):
         aggregator="avg",
         help="Working hours of the team's calendar from creation to closing.",
     )
-    sla_breached = fields.Boolean(
-        "SLA Breached", readonly=True, copy=False, index=True, tracking=True
+    marketplace_form_token = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Token of the portal form this ticket came from: sending the same "
+        "form twice (a double click) opens one ticket.",
     )
-    sla_breach_date = fields.Datetime(readonly=True, copy=False)
+
+    _marketplace_form_token_unique = models.Constraint(
+        "UNIQUE(marketplace_form_token)",
+        "This ticket form was already sent.",
+    )
 
     # ------------------------------------------------------------ computes
     @api.depends("type_id.default_priority", "urgency", "amount", "marketplace_kind")
@@ -81,7 +102,10 @@ class HelpdeskTicket(models.Model):
             if (
                 ticket.marketplace_kind in ("dispute", "refund")
                 and urgent_amount
-                and ticket.amount >= urgent_amount
+                and (
+                    ticket.currency_id or ticket.env.company.currency_id
+                ).compare_amounts(ticket.amount, urgent_amount)
+                >= 0
             ):
                 levels.append("3")
             ticket.priority = max(levels)
@@ -144,19 +168,7 @@ class HelpdeskTicket(models.Model):
     def _marketplace_complete_vals(self, vals):
         """Fill the buyer, the seller and the team a new ticket lacks, from its
         contact, its order, its type and its contract."""
-        Partner = self.env["res.partner"]
-        order = self.env["sale.order"].browse(vals.get("sale_order_id"))
-        contact = Partner.browse(vals.get("partner_id")).commercial_partner_id
-        if not vals.get("buyer_id") and not vals.get("seller_id") and contact:
-            vals["seller_id" if contact.is_seller else "buyer_id"] = contact.id
-        if order and not vals.get("buyer_id"):
-            # sudo: the order's customer is needed even when a seller opens
-            # the ticket about an order they may not read in full.
-            vals["buyer_id"] = order.sudo().partner_id.commercial_partner_id.id
-        if order and not vals.get("seller_id"):
-            sellers = order.sudo().marketplace_order_seller_ids.seller_id
-            if len(sellers) == 1:
-                vals["seller_id"] = sellers.id
+        vals.update(self._marketplace_parties(vals))
         if not vals.get("team_id"):
             ticket_type = self.env["helpdesk.ticket.type"].browse(vals.get("type_id"))
             contract = self.env["marketplace.partner.contract"].browse(
@@ -172,6 +184,42 @@ class HelpdeskTicket(models.Model):
                 vals.setdefault("stage_id", team._get_applicable_stages()[:1].id)
         return vals
 
+    @api.model
+    def _marketplace_parties(self, vals):
+        """The buyer and the seller a new ticket lacks.
+
+        About an order, the buyer is the order's customer and the seller the
+        seller of the order's part (the contact themselves when they sold in
+        it): a seller who bought something and complains about it is the
+        buyer, the shop they bought from the seller. Without an order, the
+        contact is the seller if they sell, the buyer otherwise; a logistics
+        or technical partner's incident has no buyer."""
+        parties = {}
+        contact = (
+            self.env["res.partner"].browse(vals.get("partner_id")).commercial_partner_id
+        )
+        order = self.env["sale.order"].browse(vals.get("sale_order_id"))
+        if not order:
+            if contact and not (vals.get("buyer_id") or vals.get("seller_id")):
+                if contact.is_seller:
+                    parties["seller_id"] = contact.id
+                elif not (contact.is_logistics_partner or contact.is_technical_partner):
+                    parties["buyer_id"] = contact.id
+            return parties
+        # sudo: the order's customer and sellers are needed even when a seller
+        # opens the ticket about an order they may not read in full.
+        order = order.sudo()
+        buyer = order.partner_id.commercial_partner_id
+        sellers = order.marketplace_order_seller_ids.seller_id
+        if not vals.get("buyer_id"):
+            parties["buyer_id"] = buyer.id
+        if not vals.get("seller_id"):
+            if contact in sellers and contact != buyer:
+                parties["seller_id"] = contact.id
+            elif len(sellers - buyer) == 1:
+                parties["seller_id"] = (sellers - buyer).id
+        return parties
+
     # ------------------------------------------------------------ assignment
     def _assign_automatically(self):
         """Give each ticket to an agent of its team, by the team's method."""
@@ -182,6 +230,7 @@ class HelpdeskTicket(models.Model):
                     ticket.user_id = user
 
     def action_assign_automatically(self):
+        check_group(self.env, "helpdesk_mgmt.group_helpdesk_user")
         self.filtered(lambda t: not t.stage_id.closed)._assign_automatically()
 
     # ------------------------------------------------------------ disputes
@@ -310,83 +359,3 @@ class HelpdeskTicket(models.Model):
         return (
             (closed - done)[:1] if state == "closed" and closed - done else closed[:1]
         )
-
-    # ------------------------------------------------------------ SLA compliance
-    @api.model
-    def _sla_compliance_rates(self, fname, records):
-        """Share (in %) of the SLA targets met on time among the decided ones
-        (met, or deadline passed), for the tickets whose ``fname`` is one of
-        ``records``: ``{record id: rate}``, records without SLA left out."""
-        if not records:
-            return {}
-        self.flush_model([fname])
-        self.env["helpdesk.ticket.sla"].flush_model(["state", "deadline", "ticket_id"])
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT t.%(field)s,
-                       COUNT(*) FILTER (WHERE s.state = 'accomplished'),
-                       COUNT(*) FILTER (WHERE s.state = 'expired'
-                                          OR (s.state = 'in_progress'
-                                              AND s.deadline < %(now)s))
-                  FROM helpdesk_ticket_sla s
-                  JOIN helpdesk_ticket t ON t.id = s.ticket_id
-                 WHERE t.%(field)s IN %(ids)s
-              GROUP BY t.%(field)s
-                """,
-                field=SQL.identifier(fname),
-                now=fields.Datetime.now(),
-                ids=tuple(records.ids),
-            )
-        )
-        return {
-            rid: 100.0 * met / (met + missed)
-            for rid, met, missed in self.env.cr.fetchall()
-            if met + missed
-        }
-
-    # ------------------------------------------------------------ SLA breaches
-    def _cron_escalate_sla_breaches(self, batch_size=100):
-        """Flag the tickets whose SLA deadline has passed and give their
-        manager an activity, once per ticket."""
-        ids = self.search(
-            [("sla_expired", "=", True), ("sla_breached", "=", False)], order="id"
-        ).ids
-        cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(ids))
-        for start in range(0, len(ids), batch_size):
-            batch = self.browse(ids[start : start + batch_size])
-            batch._lock_unbreached()._escalate_sla_breach()
-            cron._commit_progress(len(batch))
-
-    def _lock_unbreached(self):
-        """Lock these tickets, skipping those another worker holds or has
-        already escalated: each breach is escalated exactly once."""
-        self.flush_recordset(["sla_breached"])
-        self.env.cr.execute(
-            "SELECT id FROM helpdesk_ticket WHERE id IN %s "
-            "AND sla_breached IS NOT TRUE FOR UPDATE SKIP LOCKED",
-            [tuple(self.ids)],
-        )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
-
-    def _escalate_sla_breach(self):
-        self.write({"sla_breached": True, "sla_breach_date": fields.Datetime.now()})
-        for ticket in self:
-            manager = staff_user(
-                self.env, ticket.marketplace_contract_id.user_id, ticket.team_id.user_id
-            )
-            deadline = min(
-                ticket.ticket_sla_ids.filtered("expired").mapped("deadline"),
-                default=False,
-            )
-            ticket.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=manager.id,
-                summary=self.env._("SLA breached: %s", ticket.number),
-                note=self.env._(
-                    "The SLA deadline of ticket %(ticket)s passed on %(deadline)s.",
-                    ticket=ticket.display_name,
-                    deadline=deadline and fields.Datetime.to_string(deadline),
-                ),
-            )

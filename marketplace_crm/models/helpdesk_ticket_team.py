@@ -67,3 +67,15 @@ class HelpdeskTicketTeam(models.Model):
         return self.env.ref(
             "marketplace_crm.helpdesk_team_marketplace", raise_if_not_found=False
         ) or self.search([], limit=1)
+
+    def _marketplace_staff_recipients(self, users=None):
+        """Partners of the internal users told about a staff alert on this
+        team: its agents, its internal followers and ``users``. Portal
+        followers are left out: staff alerts are internal notes."""
+        self.ensure_one()
+        partners = (
+            self.user_ids | (users or self.env["res.users"])
+        ).partner_id | self.message_partner_ids
+        return partners.filtered(
+            lambda partner: any(not user.share for user in partner.user_ids)
+        )

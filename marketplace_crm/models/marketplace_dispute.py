@@ -1,6 +1,9 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
+from .marketplace_access import check_group
+from .marketplace_claim import claim_ids
 from .marketplace_helpers import staff_user
 from .marketplace_params import get_param
 
@@ -38,6 +41,7 @@ class MarketplaceDispute(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "priority desc, create_date desc, id desc"
     _rec_name = "name"
+    _check_company_auto = True
 
     name = fields.Char(
         "Reference",
@@ -53,6 +57,7 @@ class MarketplaceDispute(models.Model):
         index=True,
         tracking=True,
         ondelete="restrict",
+        check_company=True,
     )
     seller_id = fields.Many2one(
         "res.partner",
@@ -61,18 +66,27 @@ class MarketplaceDispute(models.Model):
         tracking=True,
         ondelete="restrict",
         domain=[("is_seller", "=", True)],
+        check_company=True,
     )
     order_id = fields.Many2one(
         "sale.order",
         index="btree_not_null",
         tracking=True,
         ondelete="set null",
+        check_company=True,
     )
     dispute_type = fields.Selection(
         DISPUTE_TYPES, "Type", required=True, default="other", tracking=True
     )
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        help="The company of the disputed order.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     amount = fields.Monetary("Disputed Amount", tracking=True)
@@ -93,7 +107,11 @@ class MarketplaceDispute(models.Model):
         "res.users", "Handled by", tracking=True, default=lambda self: self.env.user
     )
     ticket_id = fields.Many2one(
-        "helpdesk.ticket", index="btree_not_null", copy=False, tracking=True
+        "helpdesk.ticket",
+        index="btree_not_null",
+        copy=False,
+        tracking=True,
+        check_company=True,
     )
     critical_notified = fields.Boolean(
         readonly=True,
@@ -101,13 +119,22 @@ class MarketplaceDispute(models.Model):
         help="The support team has been told this dispute is critical.",
     )
 
+    @api.depends("order_id")
+    def _compute_company_id(self):
+        """A dispute belongs to the company of its order (the current one
+        when it has no order)."""
+        for dispute in self:
+            dispute.company_id = (
+                dispute.order_id.company_id or dispute.company_id or self.env.company
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code(
                     "marketplace.dispute"
-                ) or _("New")
+                ) or self.env._("New")
         disputes = super().create(vals_list)
         disputes._notify_if_critical()
         return disputes
@@ -118,7 +145,9 @@ class MarketplaceDispute(models.Model):
             if vals["state"] in ("resolved", "closed"):
                 if not (vals.get("outcome") or all(self.mapped("outcome"))):
                     raise UserError(
-                        _("Set the outcome before resolving or closing a dispute.")
+                        self.env._(
+                            "Set the outcome before resolving or closing a dispute."
+                        )
                     )
                 vals.setdefault("resolution_date", fields.Datetime.now())
             else:
@@ -126,7 +155,9 @@ class MarketplaceDispute(models.Model):
         res = super().write(vals)
         if "state" in vals and not self.env.context.get("marketplace_dispute_sync"):
             self._sync_ticket_stage()
-        if {"is_critical", "amount", "priority"} & set(vals):
+        if {"is_critical", "amount", "priority"} & set(vals) and not (
+            self.env.context.get("marketplace_critical_claimed")
+        ):
             self._notify_if_critical()
         return res
 
@@ -156,7 +187,13 @@ class MarketplaceDispute(models.Model):
         priority = get_param(self.env, "critical_dispute_priority")
         return (
             self.is_critical
-            or (amount and self.amount >= amount)
+            or (
+                amount
+                and (self.currency_id or self.env.company.currency_id).compare_amounts(
+                    self.amount, amount
+                )
+                >= 0
+            )
             or (priority and int(self.priority or 0) >= priority)
         )
 
@@ -171,20 +208,39 @@ class MarketplaceDispute(models.Model):
                 and d._is_critical_now()
             )
         )
-        if not candidates:
-            return
-        self.env.cr.execute(
-            "UPDATE marketplace_dispute "
-            "SET critical_notified = TRUE "
-            "WHERE id IN %s AND critical_notified IS NOT TRUE RETURNING id",
-            [tuple(candidates.ids)],
-        )
-        claimed = self.browse([row[0] for row in self.env.cr.fetchall()])
-        claimed.invalidate_recordset(["critical_notified"])
+        claimed = candidates._claim_critical_notification()
         # Through the ORM: tracking and Automation Rules see the change.
-        claimed.filtered(lambda d: not d.is_critical).write({"is_critical": True})
+        claimed.filtered(lambda d: not d.is_critical).with_context(
+            marketplace_critical_claimed=True
+        ).write({"is_critical": True})
         for dispute in claimed:
             dispute._notify_critical_team()
+
+    def _claim_critical_notification(self):
+        """Flag these disputes as critical and notified; return those this
+        transaction claimed (a concurrent worker gets none of them)."""
+        if not self:
+            return self
+        self.flush_recordset(["critical_notified"])
+        claimed = self.browse(
+            claim_ids(
+                self.env,
+                SQL(
+                    """
+                    UPDATE marketplace_dispute
+                       SET critical_notified = TRUE
+                     WHERE id IN (SELECT id FROM marketplace_dispute
+                                   WHERE id = ANY(%s)
+                                     AND critical_notified IS NOT TRUE
+                                     FOR UPDATE SKIP LOCKED)
+                 RETURNING id
+                    """,
+                    self.ids,
+                ),
+            )
+        )
+        claimed.invalidate_recordset(["critical_notified"])
+        return claimed
 
     def _notify_critical_team(self):
         self.ensure_one()
@@ -193,8 +249,8 @@ class MarketplaceDispute(models.Model):
             or self.env["helpdesk.ticket.team"]._marketplace_default_team()
         )
         responsible = staff_user(self.env, team.user_id, self.user_id)
-        summary = _("Critical dispute %s", self.name)
-        body = _(
+        summary = self.env._("Critical dispute %s", self.name)
+        body = self.env._(
             "Critical dispute %(dispute)s: %(buyer)s against %(seller)s, "
             "%(amount)s at stake.",
             dispute=self.name,
@@ -209,12 +265,16 @@ class MarketplaceDispute(models.Model):
             note=body,
         )
         if team:
-            # sudo: whoever raises the dispute, the team's followers are told.
-            team.sudo().message_post(
+            # sudo: whoever raises the dispute (a portal buyer's ticket
+            # included), the team is told; the note is internal, so portal
+            # users following or reading the team never see it.
+            team = team.sudo()
+            team.message_post(
                 body=body,
                 subject=summary,
                 message_type="comment",
-                subtype_xmlid="mail.mt_comment",
+                subtype_xmlid="mail.mt_note",
+                partner_ids=team._marketplace_staff_recipients(responsible).ids,
             )
 
     def _check_state_transition(self, new_state):
@@ -225,7 +285,7 @@ class MarketplaceDispute(models.Model):
                 and new_state not in DISPUTE_TRANSITIONS[dispute.state]
             ):
                 raise UserError(
-                    _(
+                    self.env._(
                         "Dispute %(name)s cannot go from “%(old)s” to “%(new)s”.",
                         name=dispute.name,
                         old=labels[dispute.state],
@@ -234,13 +294,17 @@ class MarketplaceDispute(models.Model):
                 )
 
     def action_review(self):
+        check_group(self.env)
         self.write({"state": "under_review"})
 
     def action_resolve(self):
+        check_group(self.env)
         self.write({"state": "resolved"})
 
     def action_close(self):
+        check_group(self.env)
         self.write({"state": "closed"})
 
     def action_reopen(self):
+        check_group(self.env)
         self.write({"state": "open"})

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .marketplace_access import check_group
+from .marketplace_claim import claim_ids
 from .marketplace_params import get_param
 
 
@@ -35,6 +37,8 @@ class MarketplaceOrderSeller(models.Model):
         "sale.order", required=True, index=True, ondelete="cascade", readonly=True
     )
     # Indexed by _seller_date_idx below, which starts with it.
+    # Not check_company: parts are made at confirmation, never chosen by a
+    # user; a product's seller is checked against the product's company.
     seller_id = fields.Many2one(
         "res.partner", required=True, ondelete="restrict", readonly=True
     )
@@ -69,9 +73,10 @@ class MarketplaceOrderSeller(models.Model):
         "A seller is rated once per order.",
     )
     # The sellers' sales figures and the seller performance report read a
-    # seller's parts by date from this index alone (index-only scans).
+    # seller's parts by date from this index alone (index-only scans), per
+    # company.
     _seller_date_idx = models.Index(
-        "(seller_id, date_order) INCLUDE (state, amount, line_count)"
+        "(seller_id, date_order) INCLUDE (state, amount, line_count, company_id)"
     )
 
     @api.depends(
@@ -92,11 +97,13 @@ class MarketplaceOrderSeller(models.Model):
             part.line_count = len(lines)
             part.amount = sum(lines.mapped("price_subtotal")) / rate
 
-    @api.depends("order_id", "seller_id")
+    @api.depends("order_id.name", "seller_id")
     def _compute_display_name(self):
-        for record in self:
+        # sudo: a seller may read their part of an order but not the buyer's
+        # order itself; only the order reference and the shop name are shown.
+        for record, part in zip(self, self.sudo(), strict=True):
             record.display_name = (
-                f"{record.order_id.name} - {record.seller_id.display_name}"
+                f"{part.order_id.name} - {part.seller_id.display_name}"
             )
 
     # ------------------------------------------------------------------ rating
@@ -111,6 +118,9 @@ class MarketplaceOrderSeller(models.Model):
         """Record the buyer's rating (through their token, or directly from
         the backend or an import) and refresh the seller's average."""
         if not token and not rating:
+            # Without the buyer's token: a rating entered by the marketplace
+            # team (backend, import), never by a seller rating themselves.
+            check_group(self.env)
             self.ensure_one()
             token = self._rating_get_access_token()
         rating = super().rating_apply(
@@ -133,25 +143,35 @@ class MarketplaceOrderSeller(models.Model):
             for seller in sellers:
                 if (order.id, seller.id) not in existing:
                     vals_list.append({"order_id": order.id, "seller_id": seller.id})
-        return self.create(vals_list)
+        # No "created" message nor creator follower on the parts: nobody
+        # reads a chatter per order and seller.
+        return self.with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True
+        ).create(vals_list)
 
     # ------------------------------------------------------------------ cron
     @api.model
     def _cron_send_rating_requests(self, batch_size=200):
         """E-mail each buyer the rating request of each seller of their confirmed
-        orders, the configured number of days after confirmation, once."""
+        orders, the configured number of days after confirmation, once.
+
+        Only orders confirmed within the request window are asked: parts of
+        older orders (sales history backfilled at installation, upgrade or
+        import) never trigger a request."""
         delay = get_param(self.env, "rating_request_delay_days", 3)
+        max_age = get_param(self.env, "rating_request_max_age_days")
         template = self.env.ref(
             "marketplace_crm.mail_template_seller_rating_request",
             raise_if_not_found=False,
         )
         if not template or not template.active:
             return
-        cutoff = fields.Datetime.now() - timedelta(days=delay)
+        now = fields.Datetime.now()
         domain = [
             ("rating_request_sent", "=", False),
             ("order_id.state", "=", "sale"),
-            ("date_order", "<=", cutoff),
+            ("date_order", "<=", now - timedelta(days=delay)),
+            ("date_order", ">=", now - timedelta(days=max(max_age, 0))),
         ]
         ids = self.search(domain, order="id").ids
         cron = self.env["ir.cron"]
@@ -169,10 +189,16 @@ class MarketplaceOrderSeller(models.Model):
     def _lock_for_update(self):
         """Lock these rows, skipping those another worker holds: a concurrent
         run never sends the same request twice."""
+        if not self:
+            return self
         self.flush_recordset(["rating_request_sent"])
-        self.env.cr.execute(
-            "SELECT id FROM marketplace_order_seller WHERE id IN %s "
-            "AND rating_request_sent IS NOT TRUE FOR UPDATE SKIP LOCKED",
-            [tuple(self.ids)],
+        return self.browse(
+            claim_ids(
+                self.env,
+                SQL(
+                    "SELECT id FROM marketplace_order_seller WHERE id = ANY(%s) "
+                    "AND rating_request_sent IS NOT TRUE FOR UPDATE SKIP LOCKED",
+                    self.ids,
+                ),
+            )
         )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])

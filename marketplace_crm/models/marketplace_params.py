@@ -24,6 +24,11 @@ DEFAULTS = {
     "coaching_delay_days": 15,
     "coaching_user_id": 0,
     "review_decline_percent": 20.0,
+    "ticket_attachment_max_size_mb": 5,
+    "api_rate_limit": 60,
+    "webhook_max_attempts": 8,
+    "rejected_retention_months": 12,
+    "rating_request_max_age_days": 30,
 }
 
 
@@ -43,3 +48,18 @@ def get_param(env, key, default=None):
         )
     except (TypeError, ValueError):
         return default
+
+
+# Control groups (see marketplace_holdout.py): share held out per automation,
+# and the smallest group the Uplift report draws a conclusion from.
+DEFAULTS.update(
+    {
+        "holdout_share_profile_reminder": 10.0,
+        "holdout_share_inactivity_followup": 10.0,
+        "holdout_share_coaching": 10.0,
+        "holdout_share_monthly_review": 10.0,
+        "holdout_share_back_in_stock": 10.0,
+        "holdout_share_abandoned_cart": 10.0,
+        "uplift_min_sample": 30,
+    }
+)

@@ -2,7 +2,9 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
+from .marketplace_claim import claim_ids
 from .marketplace_helpers import staff_user
 from .marketplace_params import get_param
 
@@ -16,6 +18,7 @@ class MarketplacePartnerContract(models.Model):
     _description = "Marketplace Partner Contract"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date_end, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
     partner_id = fields.Many2one(
@@ -25,6 +28,7 @@ class MarketplacePartnerContract(models.Model):
         tracking=True,
         domain="['|', ('is_logistics_partner', '=', True), "
         "('is_technical_partner', '=', True)]",
+        check_company=True,
     )
     service = fields.Selection(
         [
@@ -55,16 +59,15 @@ class MarketplacePartnerContract(models.Model):
     team_id = fields.Many2one(
         "helpdesk.ticket.team",
         "Incident Team",
-        default=lambda self: self.env.ref(
-            "marketplace_crm.helpdesk_team_partner_incidents", raise_if_not_found=False
-        ),
+        default=lambda self: self._default_team_id(),
+        check_company=True,
     )
     document_ids = fields.Many2many(
         "ir.attachment", string="Documents", help="Signed contract, annexes."
     )
     notes = fields.Html()
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
+        "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     active = fields.Boolean(default=True)
     sla_ids = fields.One2many("helpdesk.sla", "marketplace_contract_id", "SLAs")
@@ -96,6 +99,16 @@ class MarketplacePartnerContract(models.Model):
         "CHECK(response_hours >= 0 AND resolution_hours >= 0)",
         "SLA targets cannot be negative.",
     )
+
+    @api.model
+    def _default_team_id(self):
+        """The partner incidents team, when it serves the current company."""
+        team = self.env.ref(
+            "marketplace_crm.helpdesk_team_partner_incidents", raise_if_not_found=False
+        )
+        if team and team.company_id and team.company_id != self.env.company:
+            return team.browse()
+        return team
 
     @api.depends("date_start", "date_end")
     def _compute_state(self):
@@ -228,13 +241,24 @@ class MarketplacePartnerContract(models.Model):
         """Mark these contracts as reminded for their current term and return
         those this transaction claimed: a concurrent run claims none twice."""
         self.flush_recordset(["renewal_reminded_for", "date_end"])
-        self.env.cr.execute(
-            "UPDATE marketplace_partner_contract SET renewal_reminded_for = date_end "
-            "WHERE id IN %s AND renewal_reminded_for IS DISTINCT FROM date_end "
-            "RETURNING id",
-            [tuple(self.ids)],
+        claimed = self.browse(
+            claim_ids(
+                self.env,
+                SQL(
+                    """
+                    UPDATE marketplace_partner_contract
+                       SET renewal_reminded_for = date_end
+                     WHERE id IN (SELECT id FROM marketplace_partner_contract
+                                   WHERE id = ANY(%s)
+                                     AND renewal_reminded_for
+                                         IS DISTINCT FROM date_end
+                                     FOR UPDATE SKIP LOCKED)
+                 RETURNING id
+                    """,
+                    self.ids,
+                ),
+            )
         )
-        claimed = self.browse([row[0] for row in self.env.cr.fetchall()])
         claimed.invalidate_recordset(["renewal_reminded_for"])
         return claimed
 
@@ -245,7 +269,10 @@ class MarketplacePartnerContract(models.Model):
             "mail.mail_activity_data_todo",
             date_deadline=self.date_end,
             user_id=manager.id,
-            summary=self.env._("Renew the contract %s", self.name),
+            # In the manager's language, whatever the job's.
+            summary=self.with_context(lang=manager.lang or self.env.lang).env._(
+                "Renew the contract %s", self.name
+            ),
         )
         if template and template.active:
             template.send_mail(

@@ -1,7 +1,7 @@
 import base64
 import binascii
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.mimetypes import guess_mimetype
 
@@ -77,7 +77,7 @@ class MarketplaceSellerDocument(models.Model):
         for doc in self:
             if doc.document_type_id.requires_expiry and not doc.expiry_date:
                 raise ValidationError(
-                    _("A %s needs an expiry date.", doc.document_type_id.name)
+                    self.env._("A %s needs an expiry date.", doc.document_type_id.name)
                 )
 
     @api.constrains("file")
@@ -88,10 +88,12 @@ class MarketplaceSellerDocument(models.Model):
             try:
                 raw = base64.b64decode(doc.with_context(bin_size=False).file)
             except (binascii.Error, ValueError) as error:
-                raise ValidationError(_("The file could not be read.")) from error
+                raise ValidationError(
+                    self.env._("The file could not be read.")
+                ) from error
             if max_mb and len(raw) > max_mb * 1024 * 1024:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "“%(name)s” is %(size).1f MB: documents may not exceed "
                         "%(max)s MB.",
                         name=doc.file_name or doc.display_name,
@@ -101,7 +103,7 @@ class MarketplaceSellerDocument(models.Model):
                 )
             if guess_mimetype(raw) not in ALLOWED_MIMETYPES:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "“%(name)s” is not a PDF, JPG or PNG file.",
                         name=doc.file_name or doc.display_name,
                     )

@@ -1,11 +1,11 @@
 from datetime import datetime, time, timedelta
 
 import pytz
-from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .marketplace_claim import claim_ids
 from .marketplace_helpers import run_in_batches, send_template, staff_user
 from .marketplace_params import get_param
 
@@ -56,20 +56,17 @@ class MarketplaceSellerEvent(models.Model):
         """Record the event if it has not happened yet and return it; return
         an empty recordset if it already has. Against a concurrent worker the
         unique index makes the second insert wait for the first transaction;
-        once that one commits, the second gets a serialization failure
-        (repeatable read), which here means "already done"."""
-        try:
-            with self.env.cr.savepoint(flush=False):
-                claimed = self._insert_event(seller, event_type, episode, date)
-        except SerializationFailure:
-            return self.browse()
+        once that one commits, the second gets nothing (see ``claim_ids``),
+        without an error in the log."""
+        claimed = self._insert_event(seller, event_type, episode, date)
         if claimed:
             seller.invalidate_recordset(["seller_event_ids"])
         return claimed
 
     @api.model
     def _insert_event(self, seller, event_type, episode, date):
-        self.env.cr.execute(
+        ids = claim_ids(
+            self.env,
             SQL(
                 """
                 INSERT INTO marketplace_seller_event
@@ -86,9 +83,9 @@ class MarketplaceSellerEvent(models.Model):
                 episode=episode,
                 date=date or fields.Datetime.now(),
                 uid=self.env.uid,
-            )
+            ),
         )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
+        return self.browse(ids)
 
     def _send_template(self, xmlid):
         """Send the template to the seller of each event, in their language."""
@@ -132,6 +129,8 @@ class MarketplaceSellerEvent(models.Model):
 
         def remind(batch):
             for seller in batch:
+                if self._hold_out("profile_reminder", seller, "registration"):
+                    continue
                 self._claim(seller, "profile_reminder", "registration")._send_template(
                     "marketplace_crm.mail_template_profile_reminder"
                 )
@@ -191,6 +190,8 @@ class MarketplaceSellerEvent(models.Model):
         def follow_up(batch):
             for seller in batch:
                 episode = self._inactivity_episode(seller)
+                if self._hold_out("inactivity_followup", seller, episode):
+                    continue
                 self._claim(seller, "inactivity_followup", episode)._send_template(
                     "marketplace_crm.mail_template_inactivity_guide"
                 )
@@ -230,6 +231,8 @@ class MarketplaceSellerEvent(models.Model):
 
         def coach(batch):
             for followup in batch:
+                if self._hold_out("coaching", followup.seller_id, followup.episode):
+                    continue
                 event = self._claim(followup.seller_id, "coaching", followup.episode)
                 if event:
                     event._book_coaching()
@@ -246,15 +249,19 @@ class MarketplaceSellerEvent(models.Model):
         )
 
     def _book_coaching(self):
+        """Book the meeting, titled in the seller's language (they receive
+        the invitation), and the manager's activity in the manager's."""
         self.ensure_one()
         manager = self._coaching_manager()
         start = self._next_free_slot(manager)
+        seller_env = self.with_context(lang=self.seller_id.lang or self.env.lang).env
+        manager_env = self.with_context(lang=manager.lang or self.env.lang).env
         meeting = (
             self.env["calendar.event"]
             .with_context(mail_notrack=True)
             .create(
                 {
-                    "name": self.env._(
+                    "name": seller_env._(
                         "Coaching session: %s",
                         self.seller_id.shop_name or self.seller_id.name,
                     ),
@@ -262,7 +269,7 @@ class MarketplaceSellerEvent(models.Model):
                     "stop": start + timedelta(hours=1),
                     "user_id": manager.id,
                     "partner_ids": [(6, 0, (manager.partner_id | self.seller_id).ids)],
-                    "description": self.env._(
+                    "description": seller_env._(
                         "Online coaching: descriptions, photos and prices of the "
                         "listings."
                     ),
@@ -277,8 +284,8 @@ class MarketplaceSellerEvent(models.Model):
             "mail.mail_activity_data_meeting",
             date_deadline=start.date(),
             user_id=manager.id,
-            summary=self.env._("Coach %s", self.seller_id.display_name),
-            note=self.env._(
+            summary=manager_env._("Coach %s", self.seller_id.display_name),
+            note=manager_env._(
                 "No sale since the follow-up: prepare the coaching session."
             ),
         )

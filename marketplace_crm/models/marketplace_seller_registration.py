@@ -22,6 +22,7 @@ class MarketplaceSellerRegistration(models.Model):
     _name = "marketplace.seller.registration"
     _description = "Seller Registration Request"
     _order = "id desc"
+    _check_company_auto = True
 
     name = fields.Char("Name", required=True, readonly=True)
     email = fields.Char("E-mail", required=True, readonly=True)
@@ -41,7 +42,9 @@ class MarketplaceSellerRegistration(models.Model):
         readonly=True,
         index=True,
     )
-    partner_id = fields.Many2one("res.partner", "Seller", readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", "Seller", readonly=True, check_company=True
+    )
 
     # ------------------------------------------------------------ the form
     @api.model
@@ -121,11 +124,10 @@ class MarketplaceSellerRegistration(models.Model):
     def _process(self):
         self.ensure_one()
         Partner = self.env["res.partner"].with_context(active_test=False)
-        known = Partner.search(
-            [("email_normalized", "=", self.email)], limit=1
-        ) or self.env["res.users"].with_context(active_test=False).search(
-            [("login", "=ilike", self.email)], limit=1
-        )
+        email = email_normalize(self.email) or self.email
+        known = Partner.search([("email_normalized", "=", email)], limit=1) or self.env[
+            "res.users"
+        ].with_context(active_test=False).search([("login", "=ilike", email)], limit=1)
         if known:
             send_template(
                 self.env,

@@ -1,14 +1,14 @@
 from datetime import timedelta
-
-from psycopg2 import IntegrityError
-from psycopg2.errors import SerializationFailure
+from fractions import Fraction
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
+from .marketplace_claim import claim_ids
 from .marketplace_helpers import send_template
 from .marketplace_order_seller import sale_condition
 from .marketplace_params import get_param
+from .res_partner_sales_figures import MAIN_COMPANY_SQL
 
 
 class MarketplaceSellerReview(models.Model):
@@ -27,7 +27,22 @@ class MarketplaceSellerReview(models.Model):
     month = fields.Date(
         required=True, readonly=True, help="First day of the month reviewed."
     )
-    currency_id = fields.Many2one(related="seller_id.marketplace_currency_id")
+    company_id = fields.Many2one(
+        "res.company",
+        readonly=True,
+        help="The seller's figures company: the review counts its orders alone.",
+    )
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
+
+    def _compute_currency_id(self):
+        """The currency of the review's company, else of the seller's figures."""
+        for review in self:
+            review.currency_id = (
+                review.company_id.currency_id
+                or review.seller_id.marketplace_currency_id
+            )
+
+    month_label = fields.Char("Month Reviewed", compute="_compute_month_label")
     sales_amount = fields.Monetary("Sales", readonly=True)
     previous_sales_amount = fields.Monetary("Sales the Month Before", readonly=True)
     sales_count = fields.Integer("Orders", readonly=True)
@@ -41,6 +56,17 @@ class MarketplaceSellerReview(models.Model):
     _unique_month = models.Constraint(
         "UNIQUE(seller_id, month)", "A seller is reviewed once a month."
     )
+
+    @api.depends("month")
+    def _compute_month_label(self):
+        """The month reviewed, as "October 2026" in the user's language
+        (the date of its first day would read "Oct 1")."""
+        for review in self:
+            review.month_label = (
+                format_date(self.env, review.month, date_format="MMMM y")
+                if review.month
+                else False
+            )
 
     # ------------------------------------------------------------ job
     @api.model
@@ -64,18 +90,40 @@ class MarketplaceSellerReview(models.Model):
             batch = sellers[start : start + batch_size]
             for vals in self._review_values(batch, month):
                 review = self._create_once(vals)
-                if review.declined:
+                if review.declined and not self.env["marketplace.holdout"]._hold_out(
+                    "monthly_review", review.seller_id, review.month.isoformat()
+                ):
                     review._send_review()
             cron._commit_progress(len(batch))
 
     @api.model
     def _create_once(self, vals):
-        """Create the review unless another run already did."""
-        try:
-            with self.env.cr.savepoint():
-                return self.create(vals)
-        except (IntegrityError, SerializationFailure):
-            return self.browse()
+        """Create the review unless another run already did: the (seller,
+        month) row is claimed first under its unique key, then filled; a
+        concurrent run gets nothing (see ``claim_ids``)."""
+        self.flush_model(["seller_id", "month"])
+        ids = claim_ids(
+            self.env,
+            SQL(
+                """
+                INSERT INTO marketplace_seller_review
+                       (seller_id, month, create_uid, create_date,
+                        write_uid, write_date)
+                VALUES (%(seller)s, %(month)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
+                        %(uid)s, NOW() AT TIME ZONE 'UTC')
+                ON CONFLICT (seller_id, month) DO NOTHING
+                RETURNING id
+                """,
+                seller=vals["seller_id"],
+                month=vals["month"],
+                uid=self.env.uid,
+            ),
+        )
+        review = self.browse(ids)
+        if review:
+            review.seller_id.invalidate_recordset(["seller_review_ids"])
+        review.write({k: v for k, v in vals.items() if k not in ("seller_id", "month")})
+        return review
 
     @api.model
     def _review_values(self, sellers, month):
@@ -83,23 +131,29 @@ class MarketplaceSellerReview(models.Model):
         previous = (month - timedelta(days=1)).replace(day=1)
         following = (month + timedelta(days=32)).replace(day=1)
         # The sellers' parts of confirmed orders: the same sales as their
-        # figures, read from the parts' (seller, date) index.
+        # figures (those of their figures company), read from the parts'
+        # (seller, date) index.
         self.env["marketplace.order.seller"].flush_model(
-            ["seller_id", "date_order", "state", "amount", "line_count"]
+            ["seller_id", "company_id", "date_order", "state", "amount", "line_count"]
         )
+        sellers.flush_recordset(["company_id"])
         self.env.cr.execute(
             SQL(
                 """
-                SELECT seller_id, date_trunc('month', date_order)::date,
-                       SUM(amount), COUNT(*)
-                  FROM marketplace_order_seller
+                SELECT os.seller_id, date_trunc('month', os.date_order)::date,
+                       SUM(os.amount), COUNT(*)
+                  FROM marketplace_order_seller os
+                  JOIN res_partner p ON p.id = os.seller_id
                  WHERE %(sale)s
-                   AND seller_id IN %(ids)s
-                   AND date_order >= %(previous)s AND date_order < %(following)s
+                   AND os.seller_id IN %(ids)s
+                   AND os.company_id = COALESCE(p.company_id, %(main_company)s)
+                   AND os.date_order >= %(previous)s
+                   AND os.date_order < %(following)s
               GROUP BY 1, 2
                 """,
-                sale=sale_condition(),
+                sale=sale_condition("os"),
                 ids=tuple(sellers.ids),
+                main_company=SQL(MAIN_COMPANY_SQL),
                 previous=previous,
                 following=following,
             )
@@ -128,15 +182,23 @@ class MarketplaceSellerReview(models.Model):
             prev_amount, prev_count = sales.get((seller.id, previous), (0.0, 0))
             rating = ratings.get((seller.id, month), 0.0)
             prev_rating = ratings.get((seller.id, previous), 0.0)
+            if not (count or prev_count or rating or prev_rating):
+                # Nothing sold nor rated in either month: a row of zeros
+                # would review nothing (the inactivity follow-up takes care
+                # of such sellers).
+                continue
             change = (
                 100.0 * (amount - prev_amount) / prev_amount if prev_amount else 0.0
             )
             declined = bool(
-                (prev_amount and change <= -threshold)
+                self._sales_declined(
+                    amount, prev_amount, threshold, seller.marketplace_currency_id
+                )
                 or self._rating_declined(rating, prev_rating)
             )
             vals = {
                 "seller_id": seller.id,
+                "company_id": seller.marketplace_company_id.id,
                 "month": month,
                 "sales_amount": amount,
                 "previous_sales_amount": prev_amount,
@@ -148,13 +210,32 @@ class MarketplaceSellerReview(models.Model):
                 "declined": declined,
             }
             if declined:
-                vals["recommendations"] = "\n".join(self._recommendations(seller, vals))
+                vals["recommendations"] = "\n".join(self._seller_advice(seller, vals))
             yield vals
+
+    @staticmethod
+    def _sales_declined(amount, previous_amount, threshold, currency):
+        """Sales fell by ``threshold`` percent or more: compared exactly, on
+        whole units of the currency's rounding (cents) and the threshold as
+        a decimal fraction, so that 314.40 -> 251.52 is a 20 % decline."""
+        rounding = Fraction(str(currency.rounding or 0.01))
+        now = round(Fraction(str(amount or 0.0)) / rounding)
+        before = round(Fraction(str(previous_amount or 0.0)) / rounding)
+        if before <= 0:
+            return False
+        return (before - now) * 100 >= Fraction(str(threshold)) * before
 
     @staticmethod
     def _rating_declined(rating, previous_rating):
         """Half a star or more lost from one month to the next."""
         return bool(rating and previous_rating and rating <= previous_rating - 0.5)
+
+    @api.model
+    def _seller_advice(self, seller, figures):
+        """The advice in the seller's language, whatever the job's: it is
+        stored on the review and sent to the seller as it is."""
+        in_lang = self.with_context(lang=seller.lang or self.env.lang)
+        return in_lang._recommendations(seller.with_env(in_lang.env), figures)
 
     @api.model
     def _recommendations(self, seller, figures):
@@ -175,7 +256,8 @@ class MarketplaceSellerReview(models.Model):
             )
             own_price = sum(listings.mapped("list_price")) / len(listings)
             peer_price = peers and sum(peers.mapped("list_price")) / len(peers)
-            if peer_price and own_price > 1.2 * peer_price:
+            currency = seller.marketplace_currency_id
+            if peer_price and currency.compare_amounts(own_price, 1.2 * peer_price) > 0:
                 advice.append(
                     self.env._(
                         "Price adjustment: your products cost %(own)s on average, "

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
@@ -24,6 +24,7 @@ class ProductTemplate(models.Model):
         tracking=True,
         domain=[("is_seller", "=", True)],
         ondelete="restrict",
+        check_company=True,
         help="The seller who lists this product. Only validated sellers' "
         "products can be published.",
     )
@@ -52,12 +53,45 @@ class ProductTemplate(models.Model):
         )
         if "is_published" in vals:
             vals = dict(vals, marketplace_publish_requested=False)
+        elif vals.get("active"):
+            # An archived listing of a seller blocked meanwhile comes back
+            # offline, never straight onto the shop.
+            self.filtered(
+                lambda p: not p.active and p.is_published
+            )._marketplace_unpublish_blocked()
         res = super().write(vals)
         if vals.get("is_published"):
             self._marketplace_after_publication()
         if previous_sellers is not None:
-            self._marketplace_reassign_sales(previous_sellers)
+            if self.env.context.get("marketplace_bulk_assign"):
+                pass  # an import: load() backfills once for every product
+            elif len(self) > 1:
+                self._marketplace_backfill_sales()
+            else:
+                self._marketplace_reassign_sales(previous_sellers)
         return res
+
+    def load(self, fields, data):
+        """An import that gives products their sellers writes them one by
+        one; their sales are brought along once, set-based, at the end."""
+        if "marketplace_seller_id" not in {name.split("/")[0] for name in fields}:
+            return super().load(fields, data)
+        result = super(
+            ProductTemplate, self.with_context(marketplace_bulk_assign=True)
+        ).load(fields, data)
+        if result.get("ids"):
+            self.browse(result["ids"])._marketplace_backfill_sales()
+        return result
+
+    def _marketplace_backfill_sales(self):
+        """Set-based twin of ``_marketplace_reassign_sales`` for many products:
+        one INSERT creates the missing order parts of their confirmed sales,
+        one UPDATE refreshes the figures of the sellers concerned (the new
+        ones and those whose parts are on the same orders)."""
+        # sudo: sales figures are system-maintained, whoever edits the products.
+        self.env["marketplace.order.seller"].sudo()._marketplace_backfill(
+            product_templates=self
+        )
 
     def _marketplace_reassign_sales(self, previous_sellers):
         """A product given to a (new) seller brings its confirmed sales along:
@@ -119,20 +153,58 @@ class ProductTemplate(models.Model):
         )
         products.marketplace_seller_id._marketplace_onboarding_sync()
 
-    @api.constrains("is_published", "marketplace_seller_id")
+    def _marketplace_unpublish_blocked(self):
+        """Unpublish those of these products whose seller may not publish."""
+        blocked = self.filtered(
+            lambda p: (
+                p.is_published
+                and p.marketplace_seller_id
+                and not p.marketplace_seller_id._can_publish_listings()
+            )
+        )
+        if blocked:
+            # sudo: taking a blocked seller's listing offline is the gate's
+            # job, whatever the caller's website publishing rights.
+            blocked.sudo().write({"is_published": False})
+        return blocked
+
+    @api.model
+    def _marketplace_unpublish_for_sellers(self, sellers):
+        """Unpublish every listing of ``sellers``, archived ones included (an
+        archived listing keeps its publication flag and would be back on the
+        shop when unarchived). Returns the products unpublished."""
+        if not sellers:
+            return self.browse()
+        # sudo: whoever blocks a seller (staff without product rights, a job)
+        # unpublishes them; only these sellers' published listings are read.
+        products = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("marketplace_seller_id", "in", sellers.ids),
+                    ("is_published", "=", True),
+                ]
+            )
+        )
+        products.write({"is_published": False})
+        return products
+
+    @api.constrains("is_published", "marketplace_seller_id", "active")
     def _check_marketplace_seller_can_publish(self):
         """The publication gate: whatever the path (form, import, RPC, website
-        editor), a product of a seller who is not validated stays unpublished."""
+        editor, unarchiving, copy), a product of a seller who is not validated
+        stays unpublished."""
         for product in self:
             seller = product.marketplace_seller_id
             if product.is_published and seller and not seller._can_publish_listings():
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "“%(product)s” cannot be published: its seller %(seller)s "
                         "is not validated yet (verification status: %(status)s).",
                         product=product.display_name,
                         seller=seller.display_name,
-                        status=_("suspended")
+                        status=self.env._("suspended")
                         if seller.seller_suspended
                         else dict(
                             seller._fields["verification_state"]._description_selection(
@@ -249,3 +321,9 @@ class ProductTemplate(models.Model):
             ],
             limit=1,
         )
+
+    def _marketplace_public_shop(self):
+        """The public profile of this product's seller for the product page,
+        or None when the product has no seller buyers may see."""
+        self.ensure_one()
+        return self.marketplace_seller_id._marketplace_public_profile()

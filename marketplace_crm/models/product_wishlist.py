@@ -2,62 +2,44 @@ from odoo import api, fields, models
 
 
 class ProductWishlist(models.Model):
-    """Back-in-stock alerts: buyers who put a product in their wishlist get an
-    e-mail when it becomes available again, once per restock."""
+    """Back-in-stock alerts: a buyer who wishes for a product is subscribed
+    to core's back-in-stock notification whenever the product is sold out
+    (see product.product), unless they refused it: core's job e-mails them
+    once per restock."""
 
     _inherit = "product.wishlist"
 
-    marketplace_alerted_restock = fields.Integer(
-        readonly=True,
-        copy=False,
-        help="Number of the last restock of the product this wishlist line was "
-        "told about.",
+    marketplace_stock_alert = fields.Boolean(
+        "Back-in-stock E-mail",
+        default=True,
+        help="E-mail the buyer when this product is available again after "
+        "selling out. Buyers whose address is on the mail blacklist never "
+        "receive it.",
     )
 
-    @api.model
-    def _cron_back_in_stock_alerts(self, batch_size=200):
-        """Note which wishlisted products ran out of stock or came back, and
-        e-mail the buyers of those back in stock, once per restock."""
-        lines = self.search([("partner_id", "!=", False)])
-        lines.product_id._marketplace_update_stock_state()
-        to_alert = lines.filtered(
-            lambda w: (
-                w.product_id.marketplace_stock_state == "in"
-                and w.marketplace_alerted_restock
-                < w.product_id.marketplace_restock_count
-            )
-        )
-        template = self.env.ref(
-            "marketplace_crm.mail_template_back_in_stock", raise_if_not_found=False
-        )
-        cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(to_alert))
-        for start in range(0, len(to_alert), batch_size):
-            batch = to_alert[start : start + batch_size]
-            for line in batch._claim_alerts():
-                if template and template.active:
-                    template.send_mail(
-                        line.id, email_layout_xmlid="mail.mail_notification_light"
-                    )
-            cron._commit_progress(len(batch))
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        # Wishlisted while sold out: announced at the next restock.
+        lines.product_id.filtered(
+            lambda p: p.is_storable and p._is_sold_out()
+        )._marketplace_subscribe_wishlists()
+        return lines
 
-    def _claim_alerts(self):
-        """Mark these lines as told about their product's current restock and
-        return those this transaction claimed (a concurrent run gets none)."""
-        self.flush_recordset(["marketplace_alerted_restock"])
-        self.env.cr.execute(
-            """
-            UPDATE product_wishlist w
-               SET marketplace_alerted_restock = p.marketplace_restock_count
-              FROM product_product p
-             WHERE p.id = w.product_id
-               AND w.id IN %s
-               AND COALESCE(w.marketplace_alerted_restock, 0)
-                   < p.marketplace_restock_count
-         RETURNING w.id
-            """,
-            [tuple(self.ids)],
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("marketplace_stock_alert") is False:
+            for line in self.filtered("partner_id"):
+                # sudo: the buyer withdraws their own subscription.
+                line.product_id.sudo().stock_notification_partner_ids -= line.partner_id
+        return res
+
+    def _marketplace_accepts_stock_alert(self):
+        """The buyer of this line accepts the back-in-stock e-mail."""
+        self.ensure_one()
+        partner = self.partner_id
+        return bool(
+            self.marketplace_stock_alert
+            and partner.email
+            and not partner._marketplace_refusing_emails()
         )
-        claimed = self.browse([row[0] for row in self.env.cr.fetchall()])
-        claimed.invalidate_recordset(["marketplace_alerted_restock"])
-        return claimed

@@ -1,7 +1,5 @@
 from odoo import api, models
 
-from .marketplace_helpers import send_template
-
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -66,15 +64,11 @@ class ResPartner(models.Model):
         return seller
 
     def _marketplace_invite_seller(self):
-        """Queue the marketplace invitation with the link to set a password
-        (never sent in the request: a mail server down delays it, no more)."""
+        """Queue the marketplace invitation of the seller's portal user, with
+        the link to set a password (never sent during the request: a mail
+        server down delays it, no more)."""
         self.ensure_one()
-        # sudo: the sign-up token of the new seller's own account.
-        self.sudo().signup_prepare(signup_type="signup")
-        # sudo: the invitation goes out from the registration job or portal.
-        send_template(
-            self.env(su=True), "marketplace_crm.mail_template_seller_invitation", self
-        )
+        self.user_ids[:1]._marketplace_send_seller_invitation()
 
     def _marketplace_become_seller(self, values):
         """The logged-in customer opens a shop on their own account: their

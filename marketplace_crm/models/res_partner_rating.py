@@ -79,10 +79,10 @@ class ResPartner(models.Model):
     def _notify_low_rating(self, threshold):
         self.ensure_one()
         manager = staff_user(self.env, self.user_id)
-        summary = self.env._(
-            "Low customer rating: %(avg)s / 5", avg=self.seller_rating_avg
-        )
-        note = self.env._(
+        # The activity and the note are for the manager: in their language.
+        env = self.with_context(lang=manager.lang or self.env.lang).env
+        summary = env._("Low customer rating: %(avg)s / 5", avg=self.seller_rating_avg)
+        note = env._(
             "The average rating of %(seller)s fell to %(avg)s over %(count)s ratings "
             "(threshold %(threshold)s). Review recent feedback with the seller.",
             seller=self.display_name,

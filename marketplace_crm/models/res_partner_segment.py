@@ -164,9 +164,11 @@ class ResPartner(models.Model):
         if self.verification_state == "pending":
             return "pending"
         top_amount, top_count = params["top_amount"], params["top_count"]
-        if (top_amount > 0 and self.seller_sale_amount_30d >= top_amount) or (
-            top_count > 0 and self.seller_sale_count_30d >= top_count
-        ):
+        currency = self.marketplace_currency_id
+        if (
+            top_amount > 0
+            and currency.compare_amounts(self.seller_sale_amount_30d, top_amount) >= 0
+        ) or (top_count > 0 and self.seller_sale_count_30d >= top_count):
             return "high_performer"
         since = (
             self.seller_last_sale_date

@@ -95,23 +95,10 @@ class ResPartner(models.Model):
                 )
 
     def _unpublish_products_of_blocked_sellers(self):
-        """A seller who can no longer sell loses the publication of their listings."""
+        """A seller who can no longer sell loses the publication of their
+        listings, archived ones included."""
         blocked = self.filtered(lambda p: p.is_seller and not p._can_publish_listings())
-        if not blocked:
-            return
-        # sudo: the staff member who blocks a seller may lack product rights,
-        # and only the blocked sellers' published listings are touched.
-        products = (
-            self.env["product.template"]
-            .sudo()
-            .search(
-                [
-                    ("marketplace_seller_id", "in", blocked.ids),
-                    ("is_published", "=", True),
-                ]
-            )
-        )
-        products.write({"is_published": False})
+        self.env["product.template"]._marketplace_unpublish_for_sellers(blocked)
 
     def _can_publish_listings(self):
         self.ensure_one()
@@ -142,6 +129,7 @@ class ResPartner(models.Model):
                 }
             )
             sellers._notify_operations_of_submission()
+            sellers._marketplace_send_submission_confirmation()
         return True
 
     def action_validate_seller(self):
@@ -169,6 +157,9 @@ class ResPartner(models.Model):
                 "verification_date": fields.Datetime.now(),
                 "verification_rejection_reason": False,
             }
+        )
+        self._verification_activities().action_feedback(
+            feedback=self.env._("Seller approved.")
         )
         self._send_verification_outcome()
         self._marketplace_publish_requested_listings()
@@ -205,6 +196,9 @@ class ResPartner(models.Model):
                 "verification_date": fields.Datetime.now(),
             }
         )
+        self._verification_activities().action_feedback(
+            feedback=self.env._("Seller rejected: %s", reason.strip())
+        )
         self._send_verification_outcome()
         return True
 
@@ -218,7 +212,7 @@ class ResPartner(models.Model):
         for partner in self:
             # sudo: the seller submits from the portal; the activity is for staff.
             partner.sudo().activity_schedule(
-                "mail.mail_activity_data_todo",
+                "marketplace_crm.mail_activity_type_seller_verification",
                 user_id=user.id,
                 summary=self.env._("Check the documents of %s", partner.display_name),
                 note=self.env._("The seller submitted the profile for verification."),
@@ -256,3 +250,16 @@ class ResPartner(models.Model):
     def action_reinstate_seller(self):
         self.write({"seller_suspended": False})
         return True
+
+    def _verification_activities(self):
+        """The reviewers' "check the documents" activities: they live as long
+        as the verification they ask for, the decision marks them done."""
+        activity_type = self.env.ref(
+            "marketplace_crm.mail_activity_type_seller_verification",
+            raise_if_not_found=False,
+        )
+        # sudo: the activity is assigned to the reviewer; whoever decides
+        # (another reviewer, a manager) closes it.
+        return self.sudo().activity_ids.filtered(
+            lambda activity: activity.activity_type_id == activity_type
+        )

@@ -5,3 +5,4 @@ from . import marketplace_sales_report
 from . import marketplace_seller_performance_report
 from . import marketplace_ticket_report
 from . import marketplace_seller_outcome_report
+from . import marketplace_uplift_report

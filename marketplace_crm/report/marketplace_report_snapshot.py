@@ -1,5 +1,9 @@
+import hashlib
+
 from odoo import api, models, tools
 from odoo.tools import SQL
+
+from ..models.marketplace_access import check_group
 
 
 class MarketplaceReportSnapshot(models.AbstractModel):
@@ -20,13 +24,30 @@ class MarketplaceReportSnapshot(models.AbstractModel):
     _snapshot_indexes = ()
 
     def init(self):
+        """Create the snapshot when its definition changed, without data, then
+        fill it once; an update that leaves the query unchanged keeps the
+        snapshot and its data as they are (no rebuild at every update)."""
         if self._abstract:
             return
         cr = self.env.cr
+        query = self._query()
+        signature = hashlib.sha256(
+            repr(
+                (cr.mogrify(query.code, query.params), self._snapshot_indexes)
+            ).encode()
+        ).hexdigest()
+        cr.execute(
+            "SELECT obj_description(c.oid, 'pg_class') FROM pg_class c "
+            "WHERE c.relname = %s AND c.relkind = 'm'",
+            [self._table],
+        )
+        row = cr.fetchone()
+        if row and row[0] == signature:
+            return
         tools.drop_view_if_exists(cr, self._table)
         table = SQL.identifier(self._table)
         cr.execute(
-            SQL("CREATE MATERIALIZED VIEW %s AS (%s) WITH DATA", table, self._query())
+            SQL("CREATE MATERIALIZED VIEW %s AS (%s) WITH NO DATA", table, query)
         )
         cr.execute(
             SQL(
@@ -44,19 +65,32 @@ class MarketplaceReportSnapshot(models.AbstractModel):
                     SQL.identifier(column),
                 )
             )
+        cr.execute(SQL("COMMENT ON MATERIALIZED VIEW %s IS %s", table, signature))
+        self._refresh_snapshot()
 
     def _refresh_snapshot(self):
         """Recompute the snapshot from the current data."""
         self.env.flush_all()
-        self.env.cr.execute(
+        cr = self.env.cr
+        cr.execute(
+            "SELECT ispopulated FROM pg_matviews WHERE matviewname = %s",
+            [self._table],
+        )
+        populated = cr.fetchone()[0]
+        # CONCURRENTLY (readers never blocked) needs a populated snapshot.
+        cr.execute(
             SQL(
-                "REFRESH MATERIALIZED VIEW CONCURRENTLY %s",
+                "REFRESH MATERIALIZED VIEW %s %s",
+                SQL("CONCURRENTLY") if populated else SQL(),
                 SQL.identifier(self._table),
             )
         )
         self.invalidate_model()
 
     def action_refresh_snapshot(self):
+        """The report's Refresh button: a full refresh of the snapshot, for
+        the marketplace team only (any user could call it over RPC)."""
+        check_group(self.env)
         self._refresh_snapshot()
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 

@@ -2,6 +2,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.marketplace_order_seller import sale_condition
+from ..models.res_partner_sales_figures import MAIN_COMPANY_SQL
 
 
 class MarketplaceSellerOutcomeReport(models.Model):
@@ -19,8 +20,23 @@ class MarketplaceSellerOutcomeReport(models.Model):
     _rec_name = "month"
 
     month = fields.Date(readonly=True)
-    active_seller_count = fields.Integer("Active Sellers", readonly=True)
-    previous_active_count = fields.Integer("Active the Month Before", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    # A seller active in two months counts in each: over several months the
+    # meaningful figure is the average number of active sellers per month.
+    active_seller_count = fields.Integer(
+        "Active Sellers",
+        readonly=True,
+        aggregator="avg",
+        help="Sellers with a confirmed sale in the month; over several months, "
+        "the average per month.",
+    )
+    previous_active_count = fields.Integer(
+        "Active the Month Before",
+        readonly=True,
+        aggregator="avg",
+        help="Sellers with a confirmed sale the month before; over several "
+        "months, the average per month.",
+    )
     churned_count = fields.Integer("Churned Sellers", readonly=True)
     churn_rate = fields.Float("Churn Rate (%)", readonly=True, aggregator="avg")
     followup_count = fields.Integer("Follow-ups", readonly=True)
@@ -34,15 +50,26 @@ class MarketplaceSellerOutcomeReport(models.Model):
     )
 
     def _query(self):
+        # Per company: a seller is active in a company's month when one of
+        # that company's confirmed orders holds their products; a follow-up
+        # counts in the seller's figures company and a reactivation is a
+        # sale of that company.
         return SQL(
             """
             WITH sales AS (
-                SELECT seller_id, date_order AS sold_at
+                SELECT seller_id, company_id, date_order AS sold_at
                   FROM marketplace_order_seller
                  WHERE %(sale)s
             ), active AS (
-                SELECT DISTINCT seller_id, date_trunc('month', sold_at)::date AS month
+                SELECT DISTINCT seller_id, company_id,
+                       date_trunc('month', sold_at)::date AS month
                   FROM sales
+            ), events AS (
+                SELECT e.seller_id, e.date,
+                       COALESCE(p.company_id, %(main_company)s) AS company_id
+                  FROM marketplace_seller_event e
+                  JOIN res_partner p ON p.id = e.seller_id
+                 WHERE e.event_type = 'inactivity_followup'
             ), months AS (
                 SELECT generate_series(
                            MIN(month),
@@ -53,40 +80,51 @@ class MarketplaceSellerOutcomeReport(models.Model):
                         UNION ALL
                         SELECT date_trunc('month', date)::date
                           FROM marketplace_seller_event) AS known
+            ), companies AS (
+                SELECT company_id FROM active
+                 UNION
+                SELECT company_id FROM events
+            ), grid AS (
+                SELECT m.month, c.company_id FROM months m CROSS JOIN companies c
             ), active_count AS (
-                SELECT month, COUNT(*) AS n FROM active GROUP BY month
+                SELECT month, company_id, COUNT(*) AS n
+                  FROM active GROUP BY month, company_id
             ), churn AS (
-                SELECT m.month,
+                SELECT g.month, g.company_id,
                        COUNT(prev.seller_id) AS previous,
                        COUNT(prev.seller_id) FILTER (WHERE cur.seller_id IS NULL)
                            AS churned
-                  FROM months m
-                  JOIN active prev ON prev.month = (m.month - INTERVAL '1 month')::date
+                  FROM grid g
+                  JOIN active prev
+                    ON prev.month = (g.month - INTERVAL '1 month')::date
+                   AND prev.company_id = g.company_id
              LEFT JOIN active cur
-                    ON cur.seller_id = prev.seller_id AND cur.month = m.month
-              GROUP BY m.month
+                    ON cur.seller_id = prev.seller_id AND cur.month = g.month
+                   AND cur.company_id = g.company_id
+              GROUP BY g.month, g.company_id
             ), followups AS (
                 -- Each follow-up looks up the seller's first sale in the 30
                 -- days after it, by index on the parts (seller, date).
-                SELECT date_trunc('month', e.date)::date AS month,
+                SELECT date_trunc('month', e.date)::date AS month, e.company_id,
                        COUNT(*) AS n,
                        COUNT(*) FILTER (WHERE next_sale.sold_at
                                         <= e.date + INTERVAL '15 days') AS r15,
                        COUNT(next_sale.sold_at) AS r30
-                  FROM marketplace_seller_event e
+                  FROM events e
              LEFT JOIN LATERAL (
                        SELECT MIN(os.date_order) AS sold_at
                          FROM marketplace_order_seller os
                         WHERE os.seller_id = e.seller_id
                           AND os.date_order > e.date
                           AND os.date_order <= e.date + INTERVAL '30 days'
+                          AND os.company_id = e.company_id
                           AND %(os_sale)s
                        ) next_sale ON TRUE
-                 WHERE e.event_type = 'inactivity_followup'
-              GROUP BY 1
+              GROUP BY 1, 2
             )
-            SELECT ROW_NUMBER() OVER (ORDER BY m.month) AS id,
-                   m.month,
+            SELECT ROW_NUMBER() OVER (ORDER BY g.month, g.company_id) AS id,
+                   g.month,
+                   g.company_id,
                    COALESCE(a.n, 0) AS active_seller_count,
                    COALESCE(c.previous, 0) AS previous_active_count,
                    COALESCE(c.churned, 0) AS churned_count,
@@ -99,11 +137,13 @@ class MarketplaceSellerOutcomeReport(models.Model):
                        AS reactivated_15_rate,
                    CASE WHEN f.n > 0 THEN 100.0 * f.r30 / f.n ELSE 0 END
                        AS reactivated_30_rate
-              FROM months m
-         LEFT JOIN active_count a ON a.month = m.month
-         LEFT JOIN churn c ON c.month = m.month
-         LEFT JOIN followups f ON f.month = m.month
+              FROM grid g
+         LEFT JOIN active_count a
+                ON a.month = g.month AND a.company_id = g.company_id
+         LEFT JOIN churn c ON c.month = g.month AND c.company_id = g.company_id
+         LEFT JOIN followups f ON f.month = g.month AND f.company_id = g.company_id
             """,
             sale=sale_condition(),
             os_sale=sale_condition("os"),
+            main_company=SQL(MAIN_COMPANY_SQL),
         )

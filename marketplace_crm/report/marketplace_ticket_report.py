@@ -6,7 +6,9 @@ class MarketplaceTicketReport(models.Model):
     """Support tickets with their resolution time (closing date minus
     creation date, in calendar and in working hours, as stored on the ticket),
     by team, type, category and month. Open tickets have no resolution time,
-    so averages cover closed tickets only."""
+    so averages cover closed tickets only (and only those with a closing
+    date: a ticket created directly in a closed stage has no resolution
+    time, rather than a false 0)."""
 
     _name = "marketplace.ticket.report"
     _description = "Marketplace Ticket Resolution"
@@ -59,9 +61,10 @@ class MarketplaceTicketReport(models.Model):
            t.type_id AS type_id,
            t.marketplace_kind AS marketplace_kind,
            COALESCE(stage.closed, FALSE) AS is_closed,
-           CASE WHEN stage.closed THEN t.resolution_hours END AS resolution_hours,
-           CASE WHEN stage.closed THEN t.resolution_working_hours END
-               AS resolution_working_hours,
+           CASE WHEN stage.closed AND t.closed_date IS NOT NULL
+                THEN t.resolution_hours END AS resolution_hours,
+           CASE WHEN stage.closed AND t.closed_date IS NOT NULL
+                THEN t.resolution_working_hours END AS resolution_working_hours,
            COALESCE(t.sla_breached, FALSE) AS sla_breached,
            t.company_id AS company_id
               FROM helpdesk_ticket t

@@ -65,3 +65,28 @@ class TestDemoData(TransactionCase):
             lin.seller_event_ids.sorted("date").mapped("event_type"),
             ["inactivity_followup", "coaching", "reactivation"] * 2,
         )
+
+    def test_demo_reports_tell_a_story(self):
+        """On a fresh install with demo, every report shows something: a year
+        of sales in several categories (not one bulk month), resolved
+        tickets with their resolution times, conversions month by month."""
+        sales = self.env["marketplace.sales.report"]
+        months = sales._read_group([], ["date:month"], ["amount:sum"])
+        self.assertGreaterEqual(len(months), 12)
+        total = sum(amount for __, amount in months)
+        self.assertLess(max(amount for __, amount in months), total / 3)
+        self.assertGreaterEqual(len(sales._read_group([], ["categ_id"])), 4)
+        self.assertTrue(self.env["marketplace.seller.performance.report"].search([]))
+        tickets = self.env["marketplace.ticket.report"].search(
+            [("is_closed", "=", True), ("closed_date", "!=", False)]
+        )
+        self.assertGreaterEqual(len(tickets), 5)
+        self.assertTrue(all(hours > 0 for hours in tickets.mapped("resolution_hours")))
+        self.assertGreaterEqual(len(set(tickets.mapped("type_id"))), 3)
+        conversion = self.env["marketplace.buyer.conversion.report"]
+        self.assertFalse(conversion.search_count([("days_to_convert", "<", 0)]))
+        rates = conversion._read_group(
+            [], ["registration_date:month"], ["converted_rate:avg"]
+        )
+        self.assertGreaterEqual(len(rates), 8)
+        self.assertGreater(len({rate for __, rate in rates}), 2)

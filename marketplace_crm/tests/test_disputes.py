@@ -48,6 +48,59 @@ class TestDisputes(MarketplaceCase):
         self.assertEqual(dispute.state, "open")
         self.assertFalse(dispute.resolution_date)
 
+    def test_critical_claim_fires_automation_rules_and_tracking(self):
+        """The dispute that the critical-amount rule makes critical is marked
+        through the ORM: its Automation Rule runs and the change is tracked."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "marketplace_crm.critical_dispute_amount", 500
+        )
+        rule = self.env["base.automation"].create(
+            {
+                "name": "Escalate critical disputes",
+                "model_id": self.env.ref(
+                    "marketplace_crm.model_marketplace_dispute"
+                ).id,
+                "trigger": "on_create_or_write",
+                "trigger_field_ids": [
+                    (
+                        6,
+                        0,
+                        self.env.ref(
+                            "marketplace_crm.field_marketplace_dispute__is_critical"
+                        ).ids,
+                    )
+                ],
+                "filter_domain": "[('is_critical', '=', True)]",
+            }
+        )
+        self.env["ir.actions.server"].create(
+            {
+                "name": "Note",
+                "model_id": rule.model_id.id,
+                "base_automation_id": rule.id,
+                "state": "code",
+                "code": "record.write({'description': 'escalated by rule'})",
+            }
+        )
+        small = self._dispute(amount=80)
+        self.assertFalse(small.is_critical)
+        # The dispute was opened earlier: its creation is committed.
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        small.amount = 900  # crosses the critical amount
+        self.assertTrue(small.is_critical)
+        self.assertIn("escalated by rule", small.description or "")
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        tracked = self.env["mail.tracking.value"].search(
+            [
+                ("field_id.name", "=", "is_critical"),
+                ("mail_message_id.model", "=", "marketplace.dispute"),
+                ("mail_message_id.res_id", "=", small.id),
+            ]
+        )
+        self.assertTrue(tracked)
+
     def test_history_on_partners(self):
         self._dispute(outcome="buyer_refunded", state="resolved")
         self._dispute(outcome="seller_favoured", state="closed")

@@ -1,6 +1,8 @@
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 
+from .portal_form import form_tokens
+
 
 @tagged("post_install", "-at_install")
 class TestHelpdeskPortal(HttpCase):
@@ -76,7 +78,7 @@ class TestHelpdeskPortal(HttpCase):
         response = self.url_open(
             "/submitted/ticket",
             data={
-                "csrf_token": http_csrf(self),
+                **form_tokens(self),
                 "type": self.env.ref("marketplace_crm.helpdesk_type_dispute").id,
                 "sale_order": self.alice_order.id,
                 "amount": "45.50",
@@ -104,20 +106,73 @@ class TestHelpdeskPortal(HttpCase):
 
     def test_portal_user_cannot_attach_another_users_order(self):
         self.authenticate("ticket_alice", "ticket_alice")
-        self.url_open(
+        response = self.url_open(
             "/submitted/ticket",
             data={
-                "csrf_token": http_csrf(self),
+                **form_tokens(self),
                 "type": self.env.ref("marketplace_crm.helpdesk_type_technical").id,
                 "sale_order": self.bob_order.id,
                 "subject": "Sneaky",
                 "description": "x",
             },
         )
-        ticket = self.env["helpdesk.ticket"].search([("name", "=", "Sneaky")])
-        self.assertTrue(ticket)
-        self.assertFalse(ticket.sale_order_id)
-        self.assertNotEqual(ticket.buyer_id, self.bob.partner_id)
+        self.assertEqual(response.status_code, 422)
+        self.assertIn("Choose one of your orders from the list.", response.text)
+        self.assertFalse(self.env["helpdesk.ticket"].search([("name", "=", "Sneaky")]))
+
+    def test_seller_opens_a_ticket_about_an_order_they_sold(self):
+        """A seller picks an order they sold (not one they bought): the
+        ticket names them as the seller and the order's customer as buyer;
+        an order they have no part in is refused."""
+        # The demo seller's portal user is a contact of the shop.
+        self.authenticate("seller@atelier-lin.example", "seller")
+        form = self.url_open("/new/ticket").text
+        self.assertIn(self.alice_order.name, form)
+        self.assertIn(", sold)", form)
+        other_seller = self.env["res.partner"].search(
+            [("is_seller", "=", True), ("id", "!=", self.seller.id)], limit=1
+        )
+        other_product = self.env["product.product"].create(
+            {"name": "Not Lin's", "marketplace_seller_id": other_seller.id}
+        )
+        foreign = self.env["sale.order"].create(
+            {
+                "partner_id": self.bob.partner_id.id,
+                "order_line": [(0, 0, {"product_id": other_product.id})],
+            }
+        )
+        foreign.action_confirm()
+        technical = self.env.ref("marketplace_crm.helpdesk_type_technical").id
+        refused = self.url_open(
+            "/submitted/ticket",
+            data={
+                **form_tokens(self),
+                "type": technical,
+                "sale_order": foreign.id,
+                "subject": "Not my sale",
+                "description": "x",
+            },
+        )
+        self.assertEqual(refused.status_code, 422)
+        self.assertFalse(
+            self.env["helpdesk.ticket"].search([("name", "=", "Not my sale")])
+        )
+        self.url_open(
+            "/submitted/ticket",
+            data={
+                **form_tokens(self),
+                "type": technical,
+                "sale_order": self.alice_order.id,
+                "subject": "Buyer never collected",
+                "description": "The parcel came back.",
+            },
+        )
+        ticket = self.env["helpdesk.ticket"].search(
+            [("name", "=", "Buyer never collected")]
+        )
+        self.assertEqual(ticket.sale_order_id, self.alice_order)
+        self.assertEqual(ticket.seller_id, self.seller)
+        self.assertEqual(ticket.buyer_id, self.alice.partner_id)
 
     def test_portal_user_cannot_reach_another_users_ticket(self):
         self.authenticate("ticket_alice", "ticket_alice")
@@ -195,12 +250,3 @@ class TestHelpdeskPortal(HttpCase):
                 lambda m: "Any news?" in (m.body or "")
             )
         )
-
-
-def http_csrf(case):
-    """The CSRF token of the authenticated test session."""
-    return (
-        case.url_open("/new/ticket")
-        .text.split('name="csrf_token" value="')[1]
-        .split('"')[0]
-    )

@@ -73,3 +73,66 @@ class TestMonthlyReview(MarketplaceCase):
         self._run("2026-06-20 06:00:00")
         self.assertEqual(len(self._mails(self.seller)), 1)
         self.assertEqual(self.seller.seller_review_ids, review)
+
+
+@tagged("post_install", "-at_install")
+class TestMonthlyReviewThreshold(MarketplaceCase):
+    """A decline of exactly the threshold is a decline: amounts compare in
+    cents, not in floating point (314.40 -> 251.52 is -19.99999999999999 %
+    in floats)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Review = cls.env["marketplace.seller.review"]
+        cls.buyer = cls.Partner.create({"name": "Threshold Buyer"})
+        cls.env["ir.config_parameter"].set_param(
+            "marketplace_crm.review_decline_percent", "20"
+        )
+        cls.sellers = {}
+        for may in (251.51, 251.52, 251.53):
+            seller = cls._create_validated_seller(
+                f"Seller {may}", email=f"s{round(may * 100)}@example.com"
+            )
+            product = cls._create_product(seller, f"Jug {may}", 10)
+            with freeze_time("2026-04-10 10:00:00"):
+                cls._create_order(cls.buyer, [(product, 1, 314.40)])
+            with freeze_time("2026-05-10 10:00:00"):
+                cls._create_order(cls.buyer, [(product, 1, may)])
+            cls.sellers[may] = seller
+
+    def test_decline_of_exactly_the_threshold_is_flagged(self):
+        # The float computation misses the exact boundary.
+        self.assertGreater(100.0 * (251.52 - 314.40) / 314.40, -20.0)
+        with freeze_time("2026-06-01 06:00:00"), cron_batches_without_commit(self.env):
+            self.Review._cron_monthly_reviews()
+        declined = {
+            may: self.Review.search([("seller_id", "=", seller.id)]).declined
+            for may, seller in self.sellers.items()
+        }
+        # One cent below the boundary, on it, one cent above.
+        self.assertEqual(declined, {251.51: True, 251.52: True, 251.53: False})
+        mails = self.env["mail.mail"].search(
+            [
+                ("model", "=", "marketplace.seller.review"),
+                ("recipient_ids", "in", [s.id for s in self.sellers.values()]),
+            ]
+        )
+        self.assertEqual(
+            sorted(mails.recipient_ids.mapped("email")),
+            ["s25151@example.com", "s25152@example.com"],
+        )
+
+    def test_sales_declined_in_cents(self):
+        eur = self.env.ref("base.EUR")
+        declined = self.Review._sales_declined
+        self.assertTrue(declined(251.52, 314.40, 20.0, eur))
+        self.assertTrue(declined(251.51, 314.40, 20.0, eur))
+        self.assertFalse(declined(251.53, 314.40, 20.0, eur))
+        self.assertTrue(declined(80.0, 100.0, 20.0, eur))
+        self.assertFalse(declined(80.01, 100.0, 20.0, eur))
+        # No sales the month before: nothing to decline from.
+        self.assertFalse(declined(0.0, 0.0, 20.0, eur))
+        # A threshold with decimals is exact too: 12.5 % of 80.00 is 10.00.
+        self.assertTrue(declined(70.0, 80.0, 12.5, eur))
+        self.assertFalse(declined(70.01, 80.0, 12.5, eur))

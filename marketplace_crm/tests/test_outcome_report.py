@@ -34,7 +34,11 @@ class TestOutcomeReport(MarketplaceCase):
         rows = {
             row.month: row
             for row in self.env["marketplace.seller.outcome.report"].search(
-                [("month", ">=", "2023-01-01"), ("month", "<=", "2023-04-01")]
+                [
+                    ("month", ">=", "2023-01-01"),
+                    ("month", "<=", "2023-04-01"),
+                    ("company_id", "=", self.env.company.id),
+                ]
             )
         }
         jan, feb, mar, apr = (rows[date(2023, m, 1)] for m in (1, 2, 3, 4))

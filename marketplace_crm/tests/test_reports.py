@@ -117,7 +117,8 @@ class TestReports(MarketplaceCase):
 
         dashboard = self.env.ref("marketplace_crm.spreadsheet_dashboard_marketplace")
         data = json.loads(base64.b64decode(dashboard.spreadsheet_binary_data))
-        self.assertEqual(len(data["pivots"]), 4)
+        # Scorecards and tables: one pivot per figure, on the reports.
+        self.assertEqual(len(data["pivots"]), 7)
         for pivot in data["pivots"].values():
             model = self.env[pivot["model"]]
             for dim in pivot["rows"] + pivot["columns"]:

@@ -172,6 +172,8 @@ class TestSegmentRules(MarketplaceCase):
                 "code": "record.write({'comment': 'congratulated'})",
             }
         )
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # the fixtures were created earlier
         with freeze_time(TODAY):
             self._set(high_performer_count=0)
             self.partners._refresh_marketplace_figures()
@@ -183,7 +185,13 @@ class TestSegmentRules(MarketplaceCase):
                 self.env["res.partner"]._cron_refresh_marketplace_segments()
         self.assertEqual(self.selling.seller_segment, "high_performer")
         self.assertIn("congratulated", self.selling.comment or "")
-        tracked = self.selling.message_ids.tracking_value_ids.filtered(
-            lambda t: t.field_id.name == "seller_segment"
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # tracking messages are written at commit
+        tracked = self.env["mail.tracking.value"].search(
+            [
+                ("field_id.name", "=", "seller_segment"),
+                ("mail_message_id.model", "=", "res.partner"),
+                ("mail_message_id.res_id", "=", self.selling.id),
+            ]
         )
         self.assertTrue(tracked)

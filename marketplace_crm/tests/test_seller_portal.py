@@ -265,7 +265,7 @@ class TestSellerPortal(HttpCase):
                 f"/my/seller/product/{product.id}",
                 data={"csrf_token": csrf, "name": "Bowl", "list_price": price},
             )
-            self.assertIn("must be numbers", not_a_number.text)
+            self.assertIn("must be a number", not_a_number.text)
         product.invalidate_recordset()
         self.assertEqual((product.name, product.list_price), ("Blue bowl", 24.5))
 

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..models.marketplace_access import check_group
+
 
 class MarketplaceSellerReject(models.TransientModel):
     _name = "marketplace.seller.reject"
@@ -12,5 +14,6 @@ class MarketplaceSellerReject(models.TransientModel):
 
     def action_reject(self):
         self.ensure_one()
+        check_group(self.env)
         self.partner_ids.action_reject_seller(self.reason)
         return {"type": "ir.actions.act_window_close"}

@@ -59,7 +59,7 @@ registry.category("web_tour.tours").add("marketplace_seller_profile", {
             run: attachFile("kbis.pdf", "application/pdf", "%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n"),
         },
         { trigger: "#upload_document", run: "click", expectUnloadPage: true },
-        { trigger: "#seller_documents li:contains('kbis.pdf')" },
+        { trigger: "#seller_documents td:contains('kbis.pdf')" },
         { trigger: "#submit_verification", run: "click", expectUnloadPage: true },
         { content: "Waiting for the team", trigger: "#verification_state:contains('Pending')" },
     ],

@@ -1,0 +1,105 @@
+"""SLA follow-up of the marketplace tickets: the share of SLA targets met,
+for the reports, and the escalation of breached SLAs to the manager."""
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .marketplace_claim import claim_ids
+from .marketplace_helpers import staff_user
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    sla_breached = fields.Boolean(
+        "SLA Breached", readonly=True, copy=False, index=True, tracking=True
+    )
+    sla_breach_date = fields.Datetime(readonly=True, copy=False)
+
+    # ------------------------------------------------------------ SLA compliance
+    @api.model
+    def _sla_compliance_rates(self, fname, records):
+        """Share (in %) of the SLA targets met on time among the decided ones
+        (met, or deadline passed), for the tickets whose ``fname`` is one of
+        ``records``: ``{record id: rate}``, records without SLA left out."""
+        if not records:
+            return {}
+        self.flush_model([fname])
+        self.env["helpdesk.ticket.sla"].flush_model(["state", "deadline", "ticket_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT t.%(field)s,
+                       COUNT(*) FILTER (WHERE s.state = 'accomplished'),
+                       COUNT(*) FILTER (WHERE s.state = 'expired'
+                                          OR (s.state = 'in_progress'
+                                              AND s.deadline < %(now)s))
+                  FROM helpdesk_ticket_sla s
+                  JOIN helpdesk_ticket t ON t.id = s.ticket_id
+                 WHERE t.%(field)s IN %(ids)s
+              GROUP BY t.%(field)s
+                """,
+                field=SQL.identifier(fname),
+                now=fields.Datetime.now(),
+                ids=tuple(records.ids),
+            )
+        )
+        return {
+            rid: 100.0 * met / (met + missed)
+            for rid, met, missed in self.env.cr.fetchall()
+            if met + missed
+        }
+
+    # ------------------------------------------------------------ SLA breaches
+    def _cron_escalate_sla_breaches(self, batch_size=100):
+        """Flag the tickets whose SLA deadline has passed and give their
+        manager an activity, once per ticket."""
+        ids = self.search(
+            [("sla_expired", "=", True), ("sla_breached", "=", False)], order="id"
+        ).ids
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(ids))
+        for start in range(0, len(ids), batch_size):
+            batch = self.browse(ids[start : start + batch_size])
+            batch._lock_unbreached()._escalate_sla_breach()
+            cron._commit_progress(len(batch))
+
+    def _lock_unbreached(self):
+        """Lock these tickets, skipping those another worker holds or has
+        already escalated: each breach is escalated exactly once."""
+        if not self:
+            return self
+        self.flush_recordset(["sla_breached"])
+        return self.browse(
+            claim_ids(
+                self.env,
+                SQL(
+                    "SELECT id FROM helpdesk_ticket WHERE id = ANY(%s) "
+                    "AND sla_breached IS NOT TRUE FOR UPDATE SKIP LOCKED",
+                    self.ids,
+                ),
+            )
+        )
+
+    def _escalate_sla_breach(self):
+        self.write({"sla_breached": True, "sla_breach_date": fields.Datetime.now()})
+        for ticket in self:
+            manager = staff_user(
+                self.env, ticket.marketplace_contract_id.user_id, ticket.team_id.user_id
+            )
+            deadline = min(
+                ticket.ticket_sla_ids.filtered("expired").mapped("deadline"),
+                default=False,
+            )
+            # In the manager's language, whatever the job's.
+            manager_env = self.with_context(lang=manager.lang or self.env.lang).env
+            ticket.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=manager.id,
+                summary=manager_env._("SLA breached: %s", ticket.number),
+                note=manager_env._(
+                    "The SLA deadline of ticket %(ticket)s passed on %(deadline)s.",
+                    ticket=ticket.display_name,
+                    deadline=deadline and fields.Datetime.to_string(deadline),
+                ),
+            )

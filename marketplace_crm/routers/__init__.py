@@ -1,0 +1,1 @@
+"""FastAPI routers of the marketplace REST API."""

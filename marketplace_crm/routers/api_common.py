@@ -1,0 +1,167 @@
+"""What the routers of the marketplace REST API share: the authentication
+by the key of an integration, its environment, the errors and the checks of
+the input (see ``marketplace_api``)."""
+
+import functools
+from typing import Annotated
+
+from fastapi import Depends, Response, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from werkzeug.exceptions import default_exceptions
+
+from odoo.api import Environment
+from odoo.exceptions import UserError
+from odoo.http import request
+
+from odoo.addons.fastapi.dependencies import odoo_env
+
+from ..models.marketplace_input import clean_text
+
+ERRORS = {
+    400: {"description": "Refused value (markup in a text, invalid file...)"},
+    401: {"description": "Missing, invalid, expired or revoked API key"},
+    403: {"description": "The key's user may not do this"},
+    429: {"description": "Rate limit of the integration reached (see Retry-After)"},
+}
+NOT_FOUND = {404: {"description": "No such record visible to the key's user"}}
+
+bearer = HTTPBearer(
+    auto_error=False,
+    description="The key of an integration (Marketplace > Configuration > "
+    "API Integrations), sent as `Authorization: Bearer <key>`.",
+)
+
+
+class MarketplaceRoute(APIRoute):
+    """Invalid requests (422) are answered as client errors, like the others
+    (see ``_error``), rather than logged by Odoo as server failures."""
+
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+
+        async def route_handler(request):
+            try:
+                return await handler(request)
+            except RequestValidationError as exc:
+                raise _error(422, jsonable_encoder(exc.errors())) from exc
+
+        return route_handler
+
+
+# ------------------------------------------------------------------ dependencies
+def _error(code, detail, headers=None):
+    """A client error, answered as ``{"detail": ...}`` with this status.
+
+    Raised as a werkzeug exception: Odoo treats it as a client error (no
+    error log) and rolls the transaction back."""
+    error = default_exceptions[code](description=detail)
+    error.headers = headers or {}
+    return error
+
+
+def api_client(
+    env: Annotated[Environment, Depends(odoo_env)],
+    response: Response,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+):
+    """The integration of the bearer key, within its rate limit."""
+    client = env["marketplace.api.client"]._authenticate(
+        credentials.credentials if credentials else None
+    )
+    if not client:
+        raise _error(
+            status.HTTP_401_UNAUTHORIZED,
+            env._("Invalid or missing API key."),
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    allowed, limit, remaining, retry_after = client._consume_rate_limit()
+    if limit:
+        response.headers["X-RateLimit-Limit"] = str(limit)
+        response.headers["X-RateLimit-Remaining"] = str(remaining)
+    if not allowed:
+        raise _error(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            env._("Rate limit reached: at most %s calls per minute.", limit),
+            headers={"Retry-After": str(retry_after), "X-RateLimit-Limit": str(limit)},
+        )
+    return client
+
+
+def api_env(
+    client: Annotated[object, Depends(api_client)],
+    env: Annotated[Environment, Depends(odoo_env)],
+) -> Environment:
+    """The environment of the key's user: its rights and record rules apply."""
+    user = client.user_id
+    if request:
+        # The whole request runs as the key's user, like a portal request of
+        # that user (the transaction's hooks included), not as the runner.
+        request.update_env(user=user.id)
+    return env(user=user.id, su=False)
+
+
+ApiEnv = Annotated[Environment, Depends(api_env)]
+
+
+def _me(env):
+    """The commercial contact of the key's user (read with its rights)."""
+    return env.user.partner_id.commercial_partner_id
+
+
+def _seller(env):
+    seller = _me(env)
+    if not seller.is_seller:
+        raise _error(
+            status.HTTP_403_FORBIDDEN, env._("The key's user is not a seller.")
+        )
+    return seller
+
+
+def _one(records, what):
+    """The records found, or a 404 naming ``what`` (a translated noun)."""
+    if not records:
+        raise _error(
+            status.HTTP_404_NOT_FOUND,
+            records.env._("%s not found.", what),
+        )
+    return records
+
+
+class _ApiMessages:
+    """The text checks' messages for the API: they name the API's own field
+    names, which are English, like the rest of its contract."""
+
+    @staticmethod
+    def _(source, *args, **kwargs):
+        return source % (args or kwargs) if (args or kwargs) else source
+
+
+def _text(value, label, required=False, max_length=255):
+    """Checked text (no markup), a 400 error otherwise."""
+    try:
+        return clean_text(
+            _ApiMessages, value, label, required=required, max_length=max_length
+        )
+    except UserError as error:
+        raise _error(status.HTTP_400_BAD_REQUEST, error.args[0]) from error
+
+
+def _none(value):
+    return value or None
+
+
+def _flushing(func):
+    """Write the endpoint's changes as the key's user before answering: the
+    fastapi dispatcher flushes what is left as the API runner, who may read
+    almost nothing (not even a currency's rounding)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        result = func(*args, **kwargs)
+        kwargs["env"].flush_all()
+        return result
+
+    return wrapper

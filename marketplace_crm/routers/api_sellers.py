@@ -1,0 +1,258 @@
+"""The sellers of the marketplace REST API: registration, profile,
+verification documents and sales figures."""
+
+import base64
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, UploadFile, status
+
+from odoo import fields, tools
+
+from . import schemas
+from .api_common import (
+    ERRORS,
+    ApiEnv,
+    MarketplaceRoute,
+    _error,
+    _flushing,
+    _none,
+    _one,
+    _seller,
+    _text,
+)
+
+router = APIRouter(responses=ERRORS, route_class=MarketplaceRoute)
+
+
+# ------------------------------------------------------------------ sellers
+def _profile(seller):
+    return schemas.SellerProfile(
+        id=seller.id,
+        name=seller.name,
+        email=_none(seller.email),
+        phone=_none(seller.phone),
+        shop_name=_none(seller.shop_name),
+        shop_description=_none(seller.shop_description),
+        street=_none(seller.street),
+        city=_none(seller.city),
+        zip=_none(seller.zip),
+        country_code=_none(seller.country_id.code),
+        registration_date=_none(seller.seller_registration_date),
+        verification_state=seller.verification_state or "draft",
+        profile_completeness=seller.profile_completeness,
+    )
+
+
+@router.post(
+    "/sellers",
+    tags=["sellers"],
+    status_code=status.HTTP_201_CREATED,
+    response_model=schemas.SellerRegistered,
+)
+@_flushing
+def register_seller(body: schemas.SellerRegistration, env: ApiEnv):
+    """Register a seller (operator integrations: the key of a marketplace
+    staff user). The seller gets a portal account and the invitation e-mail,
+    as from the public registration form."""
+    if not env.user.has_group("marketplace_crm.group_marketplace_user"):
+        raise _error(
+            status.HTTP_403_FORBIDDEN,
+            env._("Only the marketplace team registers sellers."),
+        )
+    email = tools.email_normalize(body.email)
+    if not email:
+        raise _error(status.HTTP_400_BAD_REQUEST, env._("Invalid e-mail address."))
+    data = {
+        "name": _text(body.name, "name", required=True, max_length=128),
+        "email": email,
+        "phone": _text(body.phone, "phone", max_length=32),
+        "shop_name": _text(body.shop_name, "shop_name", required=True, max_length=128),
+        "shop_description": _text(
+            body.shop_description, "shop_description", max_length=2000
+        ),
+    }
+    # sudo: only to see whether the address is known, as the registration
+    # job does; a known contact or user is never turned into a seller here.
+    if env["res.partner"].sudo().with_context(active_test=False).search_count(
+        [("email_normalized", "=", email)], limit=1
+    ) or env["res.users"].sudo().with_context(active_test=False).search_count(
+        [("login", "=ilike", email)], limit=1
+    ):
+        raise _error(
+            status.HTTP_409_CONFLICT,
+            env._("This address already has an account: its owner opens the shop."),
+        )
+    partner = env["res.partner"]._marketplace_create_seller(data)
+    partner = env["res.partner"].browse(partner.id)
+    return schemas.SellerRegistered(
+        id=partner.id, verification_state=partner.verification_state
+    )
+
+
+@router.get("/sellers/me", tags=["sellers"], response_model=schemas.SellerProfile)
+def read_profile(env: ApiEnv):
+    """The profile of the key's seller."""
+    return _profile(_seller(env))
+
+
+@router.patch("/sellers/me", tags=["sellers"], response_model=schemas.SellerProfile)
+@_flushing
+def update_profile(body: schemas.SellerProfileUpdate, env: ApiEnv):
+    """Update the seller's own profile (only the fields sent)."""
+    seller = _seller(env)
+    given = body.model_dump(exclude_unset=True)
+    vals = {}
+    for fname in ("shop_name", "shop_description", "phone", "street", "city", "zip"):
+        if fname in given:
+            vals[fname] = _text(
+                given[fname],
+                fname,
+                required=fname == "shop_name",
+                max_length=2000 if fname == "shop_description" else 128,
+            )
+    if "country_code" in given:
+        country = env["res.country"].search(
+            [("code", "=", (given["country_code"] or "").upper())], limit=1
+        )
+        if given["country_code"] and not country:
+            raise _error(status.HTTP_400_BAD_REQUEST, env._("Unknown country code."))
+        vals["country_id"] = country.id
+    # sudo: portal users may not write partners through the ORM; this is the
+    # key user's own commercial contact, with the whitelisted fields above.
+    seller.sudo().write(vals)
+    seller.sudo()._marketplace_onboarding_sync()
+    return _profile(seller)
+
+
+def _document(doc):
+    return schemas.DocumentInfo(
+        id=doc.id,
+        document_type=doc.document_type_id.name,
+        file_name=_none(doc.file_name),
+        expiry_date=_none(doc.expiry_date),
+        is_expired=doc.is_expired,
+        uploaded_on=doc.create_date,
+    )
+
+
+@router.post(
+    "/sellers/me/documents",
+    tags=["sellers"],
+    status_code=status.HTTP_201_CREATED,
+    response_model=schemas.DocumentInfo,
+)
+@_flushing
+def upload_document(
+    env: ApiEnv,
+    document_type_id: Annotated[int, Form()],
+    file: Annotated[UploadFile, File(description="PDF, JPG or PNG")],
+    expiry_date: Annotated[str | None, Form(description="YYYY-MM-DD")] = None,
+):
+    """Upload a verification document (multipart form)."""
+    seller = _seller(env)
+    # sudo: the document type picked, reference data only.
+    doc_type = _one(
+        env["marketplace.document.type"].sudo().search([("id", "=", document_type_id)]),
+        env._("Document type"),
+    )
+    try:
+        expiry = fields.Date.to_date(expiry_date) if expiry_date else False
+    except ValueError as error:
+        raise _error(
+            status.HTTP_400_BAD_REQUEST, env._("The expiry date is not a valid date.")
+        ) from error
+    content = file.file.read()
+    if not content:
+        raise _error(status.HTTP_400_BAD_REQUEST, env._("The file is empty."))
+    # sudo: a document of the key user's own seller contact; the model checks
+    # its type, size and expiry date.
+    doc = (
+        env["marketplace.seller.document"]
+        .sudo()
+        .create(
+            {
+                "partner_id": seller.id,
+                "document_type_id": doc_type.id,
+                "file": base64.b64encode(content),
+                "file_name": _text(file.filename, "file_name", max_length=255),
+                "expiry_date": expiry,
+            }
+        )
+    )
+    seller.sudo()._marketplace_onboarding_sync()
+    return _document(doc)
+
+
+def _verification(seller):
+    return schemas.VerificationStatus(
+        verification_state=seller.verification_state or "draft",
+        rejection_reason=_none(seller.verification_rejection_reason),
+        decided_on=_none(seller.verification_date),
+        suspended=seller.seller_suspended,
+        profile_completeness=seller.profile_completeness,
+        missing_items=_none(seller.profile_missing_items),
+        # sudo: portal users have no access to the documents through the ORM
+        # (closed to RPC); these are the seller's own, metadata only.
+        documents=[
+            _document(doc)
+            for doc in seller.env["marketplace.seller.document"]
+            .sudo()
+            .search([("partner_id", "=", seller.id)])
+        ],
+    )
+
+
+@router.get(
+    "/sellers/me/verification",
+    tags=["sellers"],
+    response_model=schemas.VerificationStatus,
+)
+def read_verification(env: ApiEnv):
+    """Verification status, what the profile still lacks, and the documents."""
+    return _verification(_seller(env))
+
+
+@router.post(
+    "/sellers/me/verification",
+    tags=["sellers"],
+    response_model=schemas.VerificationStatus,
+)
+@_flushing
+def submit_verification(env: ApiEnv):
+    """Submit the complete profile to the marketplace team."""
+    seller = _seller(env)
+    if seller.verification_state not in ("draft", "rejected"):
+        raise _error(
+            status.HTTP_409_CONFLICT,
+            env._("The profile is already submitted or decided."),
+        )
+    # sudo: the seller submits their own profile, as from the portal.
+    seller.sudo().action_submit_verification()
+    return _verification(seller)
+
+
+@router.get(
+    "/sellers/me/figures", tags=["sellers"], response_model=schemas.SellerFigures
+)
+def read_figures(env: ApiEnv):
+    """Sales figures and ratings of the seller, as on the seller dashboard."""
+    seller = _seller(env)
+    listings = (
+        env["product.template"]
+        .with_context(active_test=False)
+        .search_count([("marketplace_seller_id", "=", seller.id)])
+    )
+    return schemas.SellerFigures(
+        currency=env.company.currency_id.name,
+        sales_count_month=seller.seller_sale_count_month,
+        sales_amount_month=seller.seller_sale_amount_month,
+        sales_count_prev_month=seller.seller_sale_count_prev_month,
+        sales_amount_prev_month=seller.seller_sale_amount_prev_month,
+        sales_count_30d=seller.seller_sale_count_30d,
+        sales_amount_30d=seller.seller_sale_amount_30d,
+        last_sale_date=_none(seller.seller_last_sale_date),
+        rating_average=seller.seller_rating_avg,
+        rating_count=seller.seller_rating_count,
+        listing_count=listings,
+        segment=_none(seller.seller_segment),
+    )

@@ -1,0 +1,258 @@
+"""The support of the marketplace REST API: disputes and tickets, with their
+public comments."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, status
+
+from odoo import tools
+
+from . import schemas
+from .api_common import (
+    ERRORS,
+    NOT_FOUND,
+    ApiEnv,
+    MarketplaceRoute,
+    _error,
+    _flushing,
+    _me,
+    _none,
+    _one,
+    _text,
+)
+
+router = APIRouter(responses=ERRORS, route_class=MarketplaceRoute)
+
+
+# ------------------------------------------------------------------ comments
+def _comments(record):
+    # sudo: the public messages of a record the key's user may read (checked
+    # by the caller); internal notes are left out.
+    messages = (
+        record.sudo()
+        .message_ids.filtered(
+            lambda m: m.message_type == "comment" and not m.subtype_id.internal
+        )
+        .sorted("id")
+    )
+    return [
+        schemas.Comment(
+            id=message.id,
+            author=_none(message.author_id.name),
+            date=message.date,
+            body=tools.html2plaintext(message.body or ""),
+        )
+        for message in messages
+    ]
+
+
+def _post_comment(env, record, body):
+    text = _text(body.body, "body", required=True, max_length=5000)
+    # sudo: portal users may not post on records they cannot write; the key's
+    # user is a party of this record (located with their rights) and the
+    # message is authored by them.
+    message = record.sudo().message_post(
+        body=tools.plaintext2html(text),
+        author_id=env.user.partner_id.id,
+        message_type="comment",
+        subtype_xmlid="mail.mt_comment",
+    )
+    return schemas.Comment(
+        id=message.id,
+        author=env.user.partner_id.name,
+        date=message.date,
+        body=text,
+    )
+
+
+# ------------------------------------------------------------------ disputes
+def _dispute(dispute, with_comments=False):
+    return schemas.Dispute(
+        id=dispute.id,
+        reference=dispute.name,
+        state=dispute.state,
+        dispute_type=dispute.dispute_type,
+        buyer_id=dispute.buyer_id.id,
+        seller_id=dispute.seller_id.id,
+        order_id=_none(dispute.order_id.id),
+        amount=dispute.amount,
+        is_critical=dispute.is_critical,
+        outcome=_none(dispute.outcome),
+        created_on=dispute.create_date,
+        comments=_comments(dispute) if with_comments else [],
+    )
+
+
+def _visible_dispute(env, dispute_id):
+    return _one(
+        env["marketplace.dispute"].search([("id", "=", dispute_id)]), env._("Dispute")
+    )
+
+
+@router.get("/disputes", tags=["disputes"], response_model=list[schemas.Dispute])
+def list_disputes(env: ApiEnv):
+    """The disputes the key's user is a party to."""
+    return [_dispute(d) for d in env["marketplace.dispute"].search([], limit=200)]
+
+
+@router.get(
+    "/disputes/{dispute_id}",
+    tags=["disputes"],
+    response_model=schemas.Dispute,
+    responses=NOT_FOUND,
+)
+def read_dispute(dispute_id: Annotated[int, Path(ge=1)], env: ApiEnv):
+    return _dispute(_visible_dispute(env, dispute_id), with_comments=True)
+
+
+@router.post(
+    "/disputes",
+    tags=["disputes"],
+    status_code=status.HTTP_201_CREATED,
+    response_model=schemas.Dispute,
+    responses={**NOT_FOUND, 409: {"description": "A dispute is already open"}},
+)
+@_flushing
+def open_dispute(body: schemas.DisputeCreate, env: ApiEnv):
+    """The buyer opens a dispute against a seller of one of their orders."""
+    me = _me(env)
+    part = _one(
+        env["marketplace.order.seller"].search(
+            [
+                ("partner_id", "child_of", me.id),
+                ("order_id", "=", body.order_id),
+                ("seller_id", "=", body.seller_id),
+                ("state", "=", "sale"),
+            ],
+            limit=1,
+        ),
+        env._("Order"),
+    )
+    Dispute = env["marketplace.dispute"]
+    if Dispute.search_count(
+        [
+            ("order_id", "=", body.order_id),
+            ("seller_id", "=", body.seller_id),
+            ("buyer_id", "=", me.id),
+            ("state", "in", ("open", "under_review")),
+        ]
+    ):
+        raise _error(
+            status.HTTP_409_CONFLICT, env._("A dispute on this order is already open.")
+        )
+    description = _text(body.description, "description", required=True, max_length=5000)
+    # sudo: portal buyers may not create disputes through the ORM; the buyer
+    # is the key's user and the order part was located with their rights.
+    dispute = Dispute.sudo().create(
+        {
+            "buyer_id": me.id,
+            "seller_id": part.seller_id.id,
+            "order_id": body.order_id,
+            "dispute_type": body.dispute_type,
+            "amount": body.amount,
+            "description": tools.plaintext2html(description),
+            "user_id": False,
+        }
+    )
+    return _dispute(Dispute.browse(dispute.id))
+
+
+@router.post(
+    "/disputes/{dispute_id}/comments",
+    tags=["disputes"],
+    status_code=status.HTTP_201_CREATED,
+    response_model=schemas.Comment,
+    responses=NOT_FOUND,
+)
+@_flushing
+def comment_dispute(
+    dispute_id: Annotated[int, Path(ge=1)], body: schemas.CommentCreate, env: ApiEnv
+):
+    return _post_comment(env, _visible_dispute(env, dispute_id), body)
+
+
+# ------------------------------------------------------------------ tickets
+def _ticket(ticket, with_comments=False):
+    return schemas.Ticket(
+        id=ticket.id,
+        number=ticket.number or "",
+        title=ticket.name,
+        stage=_none(ticket.stage_id.name),
+        closed=ticket.closed,
+        order_id=_none(ticket.sale_order_id.id),
+        created_on=ticket.create_date,
+        comments=_comments(ticket) if with_comments else [],
+    )
+
+
+def _visible_ticket(env, ticket_id):
+    return _one(
+        env["helpdesk.ticket"].search([("id", "=", ticket_id)]), env._("Ticket")
+    )
+
+
+@router.get("/tickets", tags=["tickets"], response_model=list[schemas.Ticket])
+def list_tickets(env: ApiEnv):
+    """The tickets the key's user may read (their own, as on the portal)."""
+    return [_ticket(t) for t in env["helpdesk.ticket"].search([], limit=200)]
+
+
+@router.get(
+    "/tickets/{ticket_id}",
+    tags=["tickets"],
+    response_model=schemas.Ticket,
+    responses=NOT_FOUND,
+)
+def read_ticket(ticket_id: Annotated[int, Path(ge=1)], env: ApiEnv):
+    return _ticket(_visible_ticket(env, ticket_id), with_comments=True)
+
+
+@router.post(
+    "/tickets",
+    tags=["tickets"],
+    status_code=status.HTTP_201_CREATED,
+    response_model=schemas.Ticket,
+    responses=NOT_FOUND,
+)
+@_flushing
+def open_ticket(body: schemas.TicketCreate, env: ApiEnv):
+    """Open a support ticket, about one of the user's orders if given."""
+    user = env.user
+    vals = {
+        "name": _text(body.title, "title", required=True, max_length=200),
+        "description": tools.plaintext2html(
+            _text(body.description, "description", required=True, max_length=5000)
+        ),
+        "partner_id": user.partner_id.id,
+        "partner_name": user.partner_id.name,
+        "partner_email": user.partner_id.email,
+    }
+    if body.order_id:
+        order = _one(
+            env["sale.order"].search(
+                [
+                    ("id", "=", body.order_id),
+                    ("partner_id", "child_of", _me(env).id),
+                ]
+            ),
+            env._("Order"),
+        )
+        vals["sale_order_id"] = order.id
+    # sudo: portal users may not create tickets through the ORM (the portal
+    # form creates them in sudo too); the contact is the key's user.
+    ticket = env["helpdesk.ticket"].sudo().create(vals)
+    return _ticket(env["helpdesk.ticket"].browse(ticket.id))
+
+
+@router.post(
+    "/tickets/{ticket_id}/comments",
+    tags=["tickets"],
+    status_code=status.HTTP_201_CREATED,
+    response_model=schemas.Comment,
+    responses=NOT_FOUND,
+)
+@_flushing
+def comment_ticket(
+    ticket_id: Annotated[int, Path(ge=1)], body: schemas.CommentCreate, env: ApiEnv
+):
+    return _post_comment(env, _visible_ticket(env, ticket_id), body)

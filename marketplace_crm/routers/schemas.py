@@ -1,0 +1,207 @@
+"""Request and response bodies of the marketplace REST API (pydantic)."""
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DisputeType = Literal[
+    "not_delivered", "not_as_described", "damaged", "refund_request", "other"
+]
+
+
+class Strict(BaseModel):
+    """Unknown fields in a request body are an error, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# ------------------------------------------------------------------ sellers
+class SellerRegistration(Strict):
+    name: str = Field(min_length=1, max_length=128, description="Contact name")
+    email: str = Field(min_length=3, max_length=254)
+    phone: str | None = Field(None, max_length=32)
+    shop_name: str = Field(min_length=1, max_length=128)
+    shop_description: str | None = Field(None, max_length=2000)
+
+
+class SellerRegistered(BaseModel):
+    id: int
+    verification_state: str
+
+
+class SellerProfile(BaseModel):
+    id: int
+    name: str
+    email: str | None
+    phone: str | None
+    shop_name: str | None
+    shop_description: str | None
+    street: str | None
+    city: str | None
+    zip: str | None
+    country_code: str | None
+    registration_date: date | None
+    verification_state: str
+    profile_completeness: int
+
+
+class SellerProfileUpdate(Strict):
+    shop_name: str | None = Field(None, min_length=1, max_length=128)
+    shop_description: str | None = Field(None, max_length=2000)
+    phone: str | None = Field(None, max_length=32)
+    street: str | None = Field(None, max_length=128)
+    city: str | None = Field(None, max_length=128)
+    zip: str | None = Field(None, max_length=16)
+    country_code: str | None = Field(
+        None, min_length=2, max_length=2, description="ISO 3166-1 alpha-2"
+    )
+
+
+class DocumentInfo(BaseModel):
+    id: int
+    document_type: str
+    file_name: str | None
+    expiry_date: date | None
+    is_expired: bool
+    uploaded_on: datetime
+
+
+class VerificationStatus(BaseModel):
+    verification_state: str
+    rejection_reason: str | None
+    decided_on: datetime | None
+    suspended: bool
+    profile_completeness: int
+    missing_items: str | None
+    documents: list[DocumentInfo]
+
+
+class SellerFigures(BaseModel):
+    currency: str
+    sales_count_month: int
+    sales_amount_month: float
+    sales_count_prev_month: int
+    sales_amount_prev_month: float
+    sales_count_30d: int
+    sales_amount_30d: float
+    last_sale_date: date | None
+    rating_average: float
+    rating_count: int
+    listing_count: int
+    segment: str | None
+
+
+# ------------------------------------------------------------------ listings
+class Listing(BaseModel):
+    id: int
+    name: str
+    description: str | None
+    list_price: float
+    category_id: int | None
+    is_published: bool
+    publish_requested: bool
+    quantity: float
+
+
+class ListingCreate(Strict):
+    name: str = Field(min_length=1, max_length=128)
+    description: str | None = Field(None, max_length=4000)
+    list_price: float = Field(0.0, ge=0, allow_inf_nan=False)
+    category_id: int | None = None
+    quantity: float = Field(0.0, ge=0, allow_inf_nan=False)
+
+
+class ListingUpdate(Strict):
+    name: str | None = Field(None, min_length=1, max_length=128)
+    description: str | None = Field(None, max_length=4000)
+    list_price: float | None = Field(None, ge=0, allow_inf_nan=False)
+    category_id: int | None = None
+
+
+class StockQuantity(Strict):
+    quantity: float = Field(ge=0, allow_inf_nan=False)
+
+
+# ------------------------------------------------------------------ orders
+class OrderLine(BaseModel):
+    product: str
+    quantity: float
+    price_subtotal: float
+
+
+class OrderPart(BaseModel):
+    id: int
+    order_reference: str
+    date_order: datetime | None
+    state: str
+    seller_id: int
+    buyer_id: int
+    amount: float
+    currency: str
+    lines: list[OrderLine]
+    rating: float | None
+
+
+class RatingCreate(Strict):
+    rating: int = Field(ge=1, le=5)
+    feedback: str | None = Field(None, max_length=2000)
+
+
+class RatingResult(BaseModel):
+    order_part_id: int
+    seller_id: int
+    rating: float
+    seller_rating_average: float
+
+
+# ------------------------------------------------------------------ disputes, tickets
+class Comment(BaseModel):
+    id: int
+    author: str | None
+    date: datetime
+    body: str
+
+
+class CommentCreate(Strict):
+    body: str = Field(min_length=1, max_length=5000)
+
+
+class Dispute(BaseModel):
+    id: int
+    reference: str
+    state: str
+    dispute_type: str
+    buyer_id: int
+    seller_id: int
+    order_id: int | None
+    amount: float
+    is_critical: bool
+    outcome: str | None
+    created_on: datetime
+    comments: list[Comment] = []
+
+
+class DisputeCreate(Strict):
+    order_id: int
+    seller_id: int
+    dispute_type: DisputeType = "other"
+    amount: float = Field(0.0, ge=0, allow_inf_nan=False)
+    description: str = Field(min_length=1, max_length=5000)
+
+
+class Ticket(BaseModel):
+    id: int
+    number: str
+    title: str
+    stage: str | None
+    closed: bool
+    order_id: int | None
+    created_on: datetime
+    comments: list[Comment] = []
+
+
+class TicketCreate(Strict):
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(min_length=1, max_length=5000)
+    order_id: int | None = None

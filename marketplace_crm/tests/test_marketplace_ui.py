@@ -1,0 +1,84 @@
+import os
+import unittest
+
+from odoo.tests import HttpCase, tagged
+
+CLICKBOT = (
+    "odoo.loader.modules.get('@web/webclient/clickbot/clickbot_loader')"
+    ".startClickEverywhere('marketplace_crm.menu_marketplace_root');"
+)
+
+
+@tagged("post_install", "-at_install")
+class TestMarketplaceScreens(HttpCase):
+    """Every screen of the Marketplace app opens without an error, for a
+    manager and for a Marketplace user: every menu, in every view of its
+    action (list, kanban, form, pivot, graph, activity...); the dashboard
+    shows no error value."""
+
+    # The first page of a fresh database builds the asset bundles, which can
+    # hold the test cursor longer than the default 20 s on a busy machine.
+    test_cursor_lock_timeout = 120
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.agent = cls.env.ref("marketplace_crm.user_mp_agent")
+        cls.admin = cls.env.ref("base.user_admin")
+        (cls.agent | cls.admin).write({"tour_enabled": False})
+        cls._build_asset_bundles()
+
+    @classmethod
+    def _build_asset_bundles(cls):
+        """Build the bundles the pages load once for the whole class: built
+        by the first request of each test, they would hold the test cursor
+        for a minute on a busy machine and time the browser out."""
+        for name in ("web.assets_web", "web.assets_tests", "spreadsheet.o_spreadsheet"):
+            bundle = cls.env["ir.qweb"]._get_asset_bundle(name)
+            bundle.js()
+            bundle.css()
+
+    def test_every_screen_as_manager(self):
+        self.assertTrue(
+            self.admin.has_group("marketplace_crm.group_marketplace_manager")
+        )
+        self.start_tour(
+            "/odoo", "marketplace_every_screen", login=self.admin.login, timeout=600
+        )
+
+    def test_every_screen_as_marketplace_user(self):
+        self.assertFalse(
+            self.agent.has_group("marketplace_crm.group_marketplace_manager")
+        )
+        self.start_tour(
+            "/odoo", "marketplace_every_screen", login=self.agent.login, timeout=600
+        )
+
+    def test_dashboard_shows_no_error(self):
+        dashboard = self.env.ref("marketplace_crm.spreadsheet_dashboard_marketplace")
+        self.start_tour(
+            f"/odoo/dashboards?dashboard_id={dashboard.id}",
+            "marketplace_dashboard",
+            login=self.agent.login,
+            timeout=600,
+        )
+
+    # Odoo's click-everywhere bot also clicks every filter of every view:
+    # several minutes per user, so it runs on demand (MARKETPLACE_CLICKBOT=1).
+    def _click_everywhere(self, login):
+        self.browser_js(
+            "/odoo",
+            CLICKBOT,
+            "odoo.isReady === true",
+            login=login,
+            timeout=1800,
+            success_signal="clickbot test succeeded",
+        )
+
+    @unittest.skipUnless(os.environ.get("MARKETPLACE_CLICKBOT"), "on demand")
+    def test_click_everywhere_as_manager(self):
+        self._click_everywhere(self.admin.login)
+
+    @unittest.skipUnless(os.environ.get("MARKETPLACE_CLICKBOT"), "on demand")
+    def test_click_everywhere_as_marketplace_user(self):
+        self._click_everywhere(self.agent.login)

@@ -1,0 +1,181 @@
+import base64
+
+from odoo.tests import HttpCase, tagged
+
+from .common import PDF, register_seller
+
+
+@tagged("post_install", "-at_install")
+class TestSellerQualityPortal(HttpCase):
+    """A suspended seller appeals from My shop; another seller never reaches
+    that appeal; staff decide and the seller is reinstated."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.seller_a = register_seller(
+            cls.env,
+            {"name": "Alma", "email": "alma@example.com", "shop_name": "Alma Glass"},
+        )
+        cls.seller_b = register_seller(
+            cls.env,
+            {"name": "Boris", "email": "boris@example.com", "shop_name": "Boris Iron"},
+        )
+        for seller, login in ((cls.seller_a, "alma"), (cls.seller_b, "boris")):
+            seller.user_ids.write({"login": login, "password": f"{login}-pass"})
+            seller.write({"verification_state": "pending"})
+            seller.write({"verification_state": "validated"})
+        cls.product_a = cls.env["product.template"].create(
+            {
+                "name": "Alma's vase",
+                "marketplace_seller_id": cls.seller_a.id,
+                "type": "consu",
+                "list_price": 40,
+                "is_published": True,
+            }
+        )
+        crossing = cls.env["marketplace.quality.crossing"].create(
+            {
+                "seller_id": cls.seller_a.id,
+                "metric": "late",
+                "level": "limit",
+                "value": 30.0,
+                "threshold": 15.0,
+                "grace_until": "2026-01-01",
+            }
+        )
+        cls.seller_a._quality_suspend(crossing)
+        cls.staff = cls.env["res.users"].create(
+            {
+                "name": "Quality Manager",
+                "login": "quality_manager",
+                "email": "qm@example.com",
+                "group_ids": [
+                    (6, 0, [cls.env.ref("marketplace_crm.group_marketplace_user").id])
+                ],
+            }
+        )
+        cls.seller_a.user_id = cls.staff
+
+    def _form(self, url="/my/seller/quality"):
+        page = self.url_open(url).text
+        csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+        token = (
+            page.split('name="token" value="')[1].split('"')[0]
+            if 'name="token"' in page
+            else ""
+        )
+        return csrf, token
+
+    def _appeals(self, seller):
+        return self.env["marketplace.quality.appeal"].search(
+            [("seller_id", "=", seller.id)]
+        )
+
+    def test_appeal_flow(self):
+        self.assertFalse(self.product_a.is_published)
+        self.authenticate("alma", "alma-pass")
+        home = self.url_open("/my/seller").text
+        self.assertIn('id="seller_quality"', home)
+        self.assertIn('id="seller_quality_suspended"', home)
+        page = self.url_open("/my/seller/quality").text
+        self.assertIn('id="quality_appeal_form"', page)
+        self.assertIn('data-metric="late"', page)
+        csrf, token = self._form()
+        # Bad input: the form answers with its error, nothing is created.
+        response = self.url_open(
+            "/my/seller/quality/appeal",
+            data={"csrf_token": csrf, "token": token, "explanation": "  "},
+        )
+        self.assertIn('id="quality_error"', response.text)
+        response = self.url_open(
+            "/my/seller/quality/appeal",
+            data={"csrf_token": csrf, "token": token, "explanation": "Carrier strike."},
+            files={"evidence": ("notes.txt", b"just text", "text/plain")},
+        )
+        self.assertIn("this type of file is not accepted", response.text)
+        self.assertIn("Carrier strike.", response.text, "the text is kept")
+        self.assertFalse(self._appeals(self.seller_a))
+        # Without the CSRF token the POST is refused.
+        response = self.url_open(
+            "/my/seller/quality/appeal",
+            data={"token": token, "explanation": "Carrier strike."},
+        )
+        self.assertEqual(response.status_code, 400)
+        # The appeal, sent twice (double click): one appeal.
+        data = {
+            "csrf_token": csrf,
+            "token": token,
+            "explanation": "The carrier was on strike for a week.",
+        }
+        files = {"evidence": ("strike.pdf", base64.b64decode(PDF), "application/pdf")}
+        first = self.url_open("/my/seller/quality/appeal", data=data, files=files)
+        second = self.url_open("/my/seller/quality/appeal", data=data, files=files)
+        appeal = self._appeals(self.seller_a)
+        self.assertEqual(len(appeal), 1)
+        self.assertTrue(first.url.endswith(f"/my/seller/quality/appeal/{appeal.id}"))
+        self.assertEqual(first.url, second.url)
+        self.assertIn("The carrier was on strike", first.text)
+        self.assertEqual(appeal.attachment_ids.mapped("name"), ["strike.pdf"])
+        self.assertEqual(appeal.state, "submitted")
+        self.assertEqual(appeal.activity_ids.user_id, self.staff)
+        self.assertIn(
+            "quality_appeal", self.seller_a.seller_event_ids.mapped("event_type")
+        )
+
+        # The other seller: no access to that appeal, no evidence added to it,
+        # and nothing to appeal.
+        self.authenticate("boris", "boris-pass")
+        response = self.url_open(f"/my/seller/quality/appeal/{appeal.id}")
+        self.assertEqual(response.status_code, 404)
+        csrf_b, __ = self._form("/my/seller")
+        self.assertNotIn(
+            'id="quality_appeal_form"', self.url_open("/my/seller/quality").text
+        )
+        response = self.url_open(
+            "/my/seller/quality/evidence",
+            data={"csrf_token": csrf_b, "appeal_id": appeal.id},
+            files=files,
+        )
+        self.assertIn('id="quality_error"', response.text)
+        self.assertEqual(len(appeal.attachment_ids), 1)
+        response = self.url_open(
+            "/my/seller/quality/appeal",
+            data={"csrf_token": csrf_b, "token": "abc123", "explanation": "Me too"},
+        )
+        self.assertIn("no quality suspension or grace period", response.text)
+        self.assertFalse(self._appeals(self.seller_b))
+
+        # Staff reinstate: the listing is published again, the seller told.
+        appeal.with_user(self.staff).write({"decision_note": "Strike confirmed."})
+        appeal.with_user(self.staff).action_reinstate()
+        self.assertEqual(appeal.state, "reinstated")
+        self.assertFalse(self.seller_a.seller_suspended)
+        self.assertTrue(self.product_a.is_published)
+        mail = self.env["mail.mail"].search(
+            [
+                ("subject", "ilike", "Your appeal"),
+                ("recipient_ids", "in", self.seller_a.ids),
+            ]
+        )
+        self.assertIn("accepted your appeal", mail.body_html)
+        self.authenticate("alma", "alma-pass")
+        page = self.url_open(f"/my/seller/quality/appeal/{appeal.id}").text
+        self.assertIn("Strike confirmed.", page)
+
+    def test_confirmed_appeal_keeps_the_suspension(self):
+        self.authenticate("alma", "alma-pass")
+        csrf, token = self._form()
+        self.url_open(
+            "/my/seller/quality/appeal",
+            data={"csrf_token": csrf, "token": token, "explanation": "Please."},
+        )
+        appeal = self._appeals(self.seller_a)
+        appeal.with_user(self.staff).action_confirm_suspension()
+        self.assertEqual(appeal.state, "confirmed")
+        self.assertTrue(self.seller_a.seller_suspended)
+        self.assertFalse(self.product_a.is_published)
+        self.assertIn(
+            "quality_appeal_decision",
+            self.seller_a.seller_event_ids.mapped("event_type"),
+        )
