@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -6,6 +7,11 @@ from odoo.tools import SQL, email_normalize
 
 from .marketplace_helpers import send_template
 from .marketplace_input import clean_text
+
+# An address people type: no markup, quotes or spaces, a dotted domain.
+PLAIN_EMAIL = re.compile(
+    r"[A-Za-z0-9.!#$%&*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+)
 
 
 class MarketplaceSellerRegistration(models.Model):
@@ -76,7 +82,7 @@ class MarketplaceSellerRegistration(models.Model):
             if isinstance(email, str) and len(email) <= 254
             else False
         )
-        if not email:
+        if not email or not PLAIN_EMAIL.fullmatch(email):
             raise UserError(env._("Enter a valid e-mail address."))
         data["email"] = email
         return data
