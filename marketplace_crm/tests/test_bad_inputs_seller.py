@@ -71,7 +71,7 @@ class TestBadInputsSeller(HttpCase):
             ["shop_name", "shop_description", "street", "city", "zip", "country_id"]
         )[0]
 
-    def _check(self, url, data, message, files=None, csrf_url="/my/seller"):
+    def assertRefused(self, url, data, message, files=None, csrf_url="/my/seller"):
         """POST like the browser does; the answer shows ``message`` with a
         status below 500 and the database holds nothing more."""
         before, profile = self._counts(), self._profile()
@@ -105,14 +105,14 @@ class TestBadInputsSeller(HttpCase):
             ({"shop_description": "<iframe src=//evil>"}, "HTML or scripts"),
         ]
         for change, message in cases:
-            self._check(
+            self.assertRefused(
                 "/marketplace/sell",
                 dict(valid, **change),
                 message,
                 csrf_url="/marketplace/sell",
             )
         # No CSRF token: refused, nothing stored.
-        self._check("/marketplace/sell", valid, None, csrf_url=None)
+        self.assertRefused("/marketplace/sell", valid, None, csrf_url=None)
 
     def test_registration_unusual_but_valid_text_and_double_submission(self):
         csrf = self._csrf("/marketplace/sell")
@@ -162,8 +162,10 @@ class TestBadInputsSeller(HttpCase):
             ),
         ]
         for change, message, files in cases:
-            self._check("/my/seller/profile", dict(valid, **change), message, files)
-        self._check("/my/seller/profile", valid, None, csrf_url=None)
+            self.assertRefused(
+                "/my/seller/profile", dict(valid, **change), message, files
+            )
+        self.assertRefused("/my/seller/profile", valid, None, csrf_url=None)
 
     def test_same_account_with_other_spacing_is_kept_once(self):
         self.authenticate("ines", "ines-pass1")
@@ -171,16 +173,16 @@ class TestBadInputsSeller(HttpCase):
             "shop_name": "Ines Glass",
             "acc_number": "FR76 3000 6000 0112 3456 7890 189",
         }
-        response = self._check_ok("/my/seller/profile", data)
+        response = self.assertSaved("/my/seller/profile", data)
         self.assertIn("Your profile is saved", response.text)
         again = dict(data, acc_number="fr7630006000011234567890189", city="Brest")
-        response = self._check_ok("/my/seller/profile", again)
+        response = self.assertSaved("/my/seller/profile", again)
         self.assertIn("Your profile is saved", response.text)
         self.assertEqual(len(self.seller.bank_ids), 1)
         self.assertEqual(self.seller.city, "Brest", "the rest of the profile is saved")
         self.assertIn("FR76 3000 6000 0112 3456 7890 189", response.text)
 
-    def _check_ok(self, url, data, files=None):
+    def assertSaved(self, url, data, files=None):
         data = dict(data, csrf_token=self._csrf("/my/seller"))
         response = self.url_open(url, data=data, files=files)
         self.assertEqual(response.status_code, 200)
@@ -226,13 +228,13 @@ class TestBadInputsSeller(HttpCase):
             ),
         ]
         for data, message, files in cases:
-            self._check("/my/seller/document", data, message, files)
-        self._check("/my/seller/document", doc, None, pdf, csrf_url=None)
+            self.assertRefused("/my/seller/document", data, message, files)
+        self.assertRefused("/my/seller/document", doc, None, pdf, csrf_url=None)
 
     def test_document_double_submission_is_stored_once(self):
         self.authenticate("ines", "ines-pass1")
         for __ in range(2):
-            response = self._check_ok(
+            response = self.assertSaved(
                 "/my/seller/document",
                 {"document_type_id": str(self.doc_type.id)},
                 files={"file": ("kbis.pdf", RAW_PDF, "application/pdf")},
@@ -243,7 +245,7 @@ class TestBadInputsSeller(HttpCase):
     # ------------------------------------------------------------ submission
     def test_submission_incomplete_and_double(self):
         self.authenticate("ines", "ines-pass1")
-        self._check("/my/seller/submit", {}, "is incomplete")
+        self.assertRefused("/my/seller/submit", {}, "is incomplete")
         self.seller.write(
             {
                 "shop_description": "Glass.",
@@ -266,7 +268,7 @@ class TestBadInputsSeller(HttpCase):
             }
         )
         for __ in range(2):
-            response = self._check_ok("/my/seller/submit", {})
+            response = self.assertSaved("/my/seller/submit", {})
             self.assertIn("the team will check your documents", response.text)
         self.assertEqual(self.seller.verification_state, "pending")
         activities = self.seller.activity_ids.filtered(
@@ -297,14 +299,14 @@ class TestBadInputsSeller(HttpCase):
             ({"categ_id": "99999999"}, "Choose the category from the list"),
         ]
         for change, message in cases:
-            self._check("/my/seller/product/new", dict(valid, **change), message)
-        self._check(
+            self.assertRefused("/my/seller/product/new", dict(valid, **change), message)
+        self.assertRefused(
             "/my/seller/product/new",
             valid,
             "not accepted",
             {"image": ("vase.png", EXE, "image/png")},
         )
-        self._check("/my/seller/product/new", valid, None, csrf_url=None)
+        self.assertRefused("/my/seller/product/new", valid, None, csrf_url=None)
 
     def test_listing_of_another_seller_is_out_of_reach(self):
         self.authenticate("ines", "ines-pass1")
@@ -312,7 +314,9 @@ class TestBadInputsSeller(HttpCase):
             f"/my/seller/product/{self.other_product.id}",
             f"/my/seller/product/{self.other_product.id}/publish",
         ):
-            response = self._check(url, {"name": "Mine now", "publish": "1"}, None)
+            response = self.assertRefused(
+                url, {"name": "Mine now", "publish": "1"}, None
+            )
             self.assertEqual(response.status_code, 404)
         self.assertEqual(self.other_product.name, "Otto's hook")
         self.assertFalse(self.other_product.is_published)
@@ -321,7 +325,7 @@ class TestBadInputsSeller(HttpCase):
         self.authenticate("ines", "ines-pass1")
         data = {"name": "Blue vase", "list_price": "89", "quantity": "4"}
         for __ in range(2):
-            self._check_ok("/my/seller/product/new", data)
+            self.assertSaved("/my/seller/product/new", data)
         products = self.env["product.template"].search(
             [("marketplace_seller_id", "=", self.seller.id)]
         )

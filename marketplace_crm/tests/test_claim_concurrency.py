@@ -26,7 +26,7 @@ class TestClaimsLoseQuietly(TransactionCase):
                 api.Environment(cr2, SUPERUSER_ID, {}),
             )
 
-    def _race(self, setup, claim, restore):
+    def assertClaimedOnce(self, setup, claim, restore):
         """``setup(env)`` commits a claimable row and returns its id;
         ``claim(env, id)`` runs the job's claim and returns what it claimed;
         ``restore(env, id)`` puts the row back."""
@@ -78,7 +78,7 @@ class TestClaimsLoseQuietly(TransactionCase):
             )
             return dispute.id
 
-        self._race(
+        self.assertClaimedOnce(
             setup,
             lambda env, rid: (
                 env["marketplace.dispute"]
@@ -108,7 +108,7 @@ class TestClaimsLoseQuietly(TransactionCase):
             )
             return contract.id
 
-        self._race(
+        self.assertClaimedOnce(
             setup,
             lambda env, rid: (
                 env["marketplace.partner.contract"]
@@ -149,7 +149,7 @@ class TestClaimsLoseQuietly(TransactionCase):
             )
             return locked.ids
 
-        self._race(
+        self.assertClaimedOnce(
             setup,
             claim,
             lambda env, rid: env.cr.execute(
@@ -182,7 +182,7 @@ class TestClaimsLoseQuietly(TransactionCase):
             )
             return locked.ids
 
-        self._race(
+        self.assertClaimedOnce(
             setup,
             claim,
             lambda env, rid: env.cr.execute(
@@ -193,7 +193,7 @@ class TestClaimsLoseQuietly(TransactionCase):
         )
 
     # ------------------------------------------------------------ unique keys
-    def _race_waiting(self, claim, cleanup):
+    def assertSkipsHeldRows(self, claim, cleanup):
         """Claims under a unique key: the second worker waits for the first
         to commit, then gets nothing, quietly."""
         results = {}
@@ -224,7 +224,7 @@ class TestClaimsLoseQuietly(TransactionCase):
 
     def test_seller_lifecycle_event(self):
         seller_id = self.env.ref("marketplace_crm.seller_papier_plie").id
-        self._race_waiting(
+        self.assertSkipsHeldRows(
             lambda env: (
                 env["marketplace.seller.event"]
                 ._claim(env["res.partner"].browse(seller_id), "coaching", "race-test")
@@ -238,7 +238,7 @@ class TestClaimsLoseQuietly(TransactionCase):
     def test_monthly_review(self):
         seller_id = self.env.ref("marketplace_crm.seller_papier_plie").id
         month = date(1999, 1, 1)
-        self._race_waiting(
+        self.assertSkipsHeldRows(
             lambda env: (
                 env["marketplace.seller.review"]
                 ._create_once(

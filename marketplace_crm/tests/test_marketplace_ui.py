@@ -1,12 +1,4 @@
-import os
-import unittest
-
 from odoo.tests import HttpCase, tagged
-
-CLICKBOT = (
-    "odoo.loader.modules.get('@web/webclient/clickbot/clickbot_loader')"
-    ".startClickEverywhere('marketplace_crm.menu_marketplace_root');"
-)
 
 
 @tagged("post_install", "-at_install")
@@ -62,23 +54,3 @@ class TestMarketplaceScreens(HttpCase):
             login=self.agent.login,
             timeout=600,
         )
-
-    # Odoo's click-everywhere bot also clicks every filter of every view:
-    # several minutes per user, so it runs on demand (MARKETPLACE_CLICKBOT=1).
-    def _click_everywhere(self, login):
-        self.browser_js(
-            "/odoo",
-            CLICKBOT,
-            "odoo.isReady === true",
-            login=login,
-            timeout=1800,
-            success_signal="clickbot test succeeded",
-        )
-
-    @unittest.skipUnless(os.environ.get("MARKETPLACE_CLICKBOT"), "on demand")
-    def test_click_everywhere_as_manager(self):
-        self._click_everywhere(self.admin.login)
-
-    @unittest.skipUnless(os.environ.get("MARKETPLACE_CLICKBOT"), "on demand")
-    def test_click_everywhere_as_marketplace_user(self):
-        self._click_everywhere(self.agent.login)

@@ -14,7 +14,7 @@ from .quality_common import QualityCase
 class TestSellerQualityLevels(QualityCase):
     """Each metric against its alert and limit levels, at the boundary."""
 
-    def _check_boundaries(self, metric, value, higher_worse=True):
+    def assertBoundaries(self, metric, value, higher_worse=True):
         """With the metric at ``value``, a level just under, at and just over
         it: the alert (e-mail + activity) and the limit (grace period) are
         crossed exactly as the rule says (``>=``, or ``<`` for the rating)."""
@@ -67,7 +67,7 @@ class TestSellerQualityLevels(QualityCase):
 
     def test_dispute_rate_boundaries(self):
         self._dispute(self.orders[0])
-        self._check_boundaries("dispute", 25.0)
+        self.assertBoundaries("dispute", 25.0)
 
     def test_refund_rate_boundaries(self):
         self._dispute(self.orders[0]).write(
@@ -77,17 +77,17 @@ class TestSellerQualityLevels(QualityCase):
         self._dispute(self.orders[1]).write(
             {"state": "closed", "outcome": "seller_favoured"}
         )
-        self._check_boundaries("refund", 25.0)
+        self.assertBoundaries("refund", 25.0)
 
     def test_cancellation_rate_boundaries(self):
         self.orders[0]._action_cancel()
-        self._check_boundaries("cancel", 25.0)
+        self.assertBoundaries("cancel", 25.0)
 
     def test_late_shipment_rate_boundaries(self):
         self._ship(self.orders[0], late=True)
         self._ship(self.orders[1], late=False)
         # Two shipped orders, one late; the others are not shipped yet.
-        self._check_boundaries("late", 50.0)
+        self.assertBoundaries("late", 50.0)
 
     def test_first_response_boundaries(self):
         ticket = self.env["helpdesk.ticket"].create(
@@ -106,7 +106,7 @@ class TestSellerQualityLevels(QualityCase):
             subtype_xmlid="mail.mt_comment",
         )
         message.date = ticket.create_date + timedelta(hours=10)
-        self._check_boundaries("response", 10.0)
+        self.assertBoundaries("response", 10.0)
 
     def test_rating_boundaries(self):
         parts = self.env["marketplace.order.seller"].search(
@@ -114,7 +114,7 @@ class TestSellerQualityLevels(QualityCase):
         )
         parts[0].rating_apply(2)
         parts[1].rating_apply(4)
-        self._check_boundaries("rating", 3.0, higher_worse=False)
+        self.assertBoundaries("rating", 3.0, higher_worse=False)
 
     def test_minimum_order_count(self):
         self._dispute(self.orders[0])
