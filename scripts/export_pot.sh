@@ -11,7 +11,7 @@ CONF="$(mktemp)"
 trap 'rm -f "$CONF"' EXIT
 printf '[options]\naddons_path = %s\ndb_host = %s\ndb_port = %s\ndb_user = %s\n' \
     "$(odoo_addons_path)" "$PGHOST" "$PGPORT" "$PGUSER" > "$CONF"
-"$PYTHON" -m odoo i18n export -c "$CONF" -d "$DB" marketplace_crm
+"$PYTHON" "$ROOT/scripts/odoo_main.py" i18n export -c "$CONF" -d "$DB" marketplace_crm
 POT="$ROOT/marketplace_crm/i18n/marketplace_crm.pot"
 PO="$ROOT/marketplace_crm/i18n/fr.po"
 [ -s "$POT" ] || { echo "ERROR: $POT was not written" >&2; exit 1; }

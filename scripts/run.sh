@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create (or update) the demo database with marketplace_crm and serve Odoo
-# on http://localhost:$HTTP_PORT.
+# on http://localhost:$HTTP_PORT. WORKERS=2 serves with two worker processes
+# (and the websocket process) as in production; extra arguments go to Odoo.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -21,6 +22,7 @@ marketplace_crm is served on http://localhost:$HTTP_PORT  (database $RUN_DB)
   Portal seller:        seller@atelier-lin.example / seller
 Stop with Ctrl-C.
 MSG
-exec "$PYTHON" -m odoo --addons-path="$(odoo_addons_path)" -d "$RUN_DB" \
+exec "$PYTHON" "$ROOT/scripts/odoo_main.py" --addons-path="$(odoo_addons_path)" -d "$RUN_DB" \
     --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" \
-    --http-interface=127.0.0.1 --http-port="$HTTP_PORT" --db-filter="^$RUN_DB\$"
+    --http-interface=127.0.0.1 --http-port="$HTTP_PORT" --db-filter="^$RUN_DB\$" \
+    --workers="${WORKERS:-0}" "$@"

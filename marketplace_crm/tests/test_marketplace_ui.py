@@ -54,3 +54,47 @@ class TestMarketplaceScreens(HttpCase):
             login=self.agent.login,
             timeout=600,
         )
+
+
+@tagged("post_install", "-at_install")
+class TestMarketplaceClickEverywhere(HttpCase):
+    """Odoo's own click-everywhere bot over the Marketplace app: every menu,
+    every view type of its action and every filter of each view, as a
+    manager and as a Marketplace user. The bot fails on an error dialog, a
+    failed request or a screen that does not finish loading."""
+
+    test_cursor_lock_timeout = 120
+    clickbot_script = (
+        "odoo.loader.modules.get('@web/webclient/clickbot/clickbot_loader')"
+        ".startClickEverywhere('marketplace_crm.menu_marketplace_root');"
+    )
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.agent = cls.env.ref("marketplace_crm.user_mp_agent")
+        cls.admin = cls.env.ref("base.user_admin")
+        (cls.agent | cls.admin).write({"tour_enabled": False})
+        TestMarketplaceScreens._build_asset_bundles.__func__(cls)
+
+    def _click_everywhere(self, user):
+        self.browser_js(
+            "/odoo",
+            self.clickbot_script,
+            "odoo.isReady === true",
+            login=user.login,
+            timeout=900,
+            success_signal="clickbot test succeeded",
+        )
+
+    def test_click_everywhere_as_manager(self):
+        self.assertTrue(
+            self.admin.has_group("marketplace_crm.group_marketplace_manager")
+        )
+        self._click_everywhere(self.admin)
+
+    def test_click_everywhere_as_marketplace_user(self):
+        self.assertFalse(
+            self.agent.has_group("marketplace_crm.group_marketplace_manager")
+        )
+        self._click_everywhere(self.agent)

@@ -126,3 +126,16 @@ class TestReports(MarketplaceCase):
             for measure in pivot["measures"]:
                 if measure["fieldName"] != "__count":
                     self.assertIn(measure["fieldName"], model._fields)
+        # The uplift block: one list on the uplift report, every column a
+        # field of it, restricted to the all-months rows.
+        self.assertEqual(len(data["lists"]), 1)
+        uplift = data["lists"]["1"]
+        model = self.env[uplift["model"]]
+        self.assertEqual(model._name, "marketplace.uplift.report")
+        for column in uplift["columns"]:
+            self.assertIn(column, model._fields)
+        self.assertIn(["is_total", "=", True], uplift["domain"])
+        rows = model.search(uplift["domain"])
+        self.assertLessEqual(
+            len(rows), 6, "the dashboard shows six rows of the uplift list"
+        )

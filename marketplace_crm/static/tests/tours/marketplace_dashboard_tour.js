@@ -51,6 +51,35 @@ async function checkDashboard() {
 }
 
 /**
+ * The uplift block lists the measured automations with the difference of
+ * their outcome rates and its interval (the demo holds out a control group).
+ */
+async function checkUplift() {
+    const env = odoo.__WOWL_DEBUG__.root.env;
+    const model = env.services.spreadsheet_dashboard_loader.getActiveDashboard().model;
+    const { waitForDataLoaded } = odoo.loader.modules.get("@spreadsheet/helpers/model");
+    await waitForDataLoaded(model);
+    const sheetId = model.getters.getSheetIds()[0];
+    const rows = [];
+    for (const position of model.getters.getEvaluatedCellsPositions(sheetId)) {
+        const cell = model.getters.getCell({ sheetId, ...position });
+        if (position.col === 0 && cell?.content?.includes('ODOO.LIST(1,')) {
+            const value = (col) =>
+                model.getters.getEvaluatedCell({ sheetId, col, row: position.row }).formattedValue;
+            if (value(0)) {
+                rows.push([value(0), value(5), value(6)]);
+            }
+        }
+    }
+    if (!rows.length) {
+        throw new Error("The dashboard lists no automation uplift");
+    }
+    if (!rows.some(([, difference, interval]) => difference.includes("pts") && interval.startsWith("["))) {
+        throw new Error(`No uplift with its interval: ${JSON.stringify(rows)}`);
+    }
+}
+
+/**
  * Open the Marketplace dashboard and fail on any error value (#SPILL!,
  * #ERROR, #REF, #N/A, #NAME?...), empty chart or empty scorecard.
  */
@@ -71,6 +100,12 @@ registry.category("web_tour.tours").add("marketplace_dashboard", {
             content: "No cell, chart or scorecard of the dashboard shows an error",
             trigger: ".o_spreadsheet_dashboard_action .o-figure",
             run: checkDashboard,
+            timeout: 60000,
+        },
+        {
+            content: "The automation uplift against the control group is shown",
+            trigger: ".o_spreadsheet_dashboard_action .o-figure",
+            run: checkUplift,
             timeout: 60000,
         },
     ],
