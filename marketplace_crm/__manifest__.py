@@ -97,6 +97,7 @@
         "demo/seller_lifecycle_demo.xml",
         "demo/automation_uplift_demo.xml",
         "demo/website_shop_demo.xml",
+        "demo/seller_quality_demo.xml",
         "demo/marketplace_reports_demo.xml",
     ],
     "post_init_hook": "post_init_hook",

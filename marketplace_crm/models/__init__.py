@@ -38,6 +38,7 @@ from . import res_partner_quality_metrics
 from . import res_partner_quality_score
 from . import res_partner_quality_rules
 from . import res_partner_quality_drilldown
+from . import res_partner_quality_demo
 from . import res_partner_kyc
 from . import marketplace_quality_crossing
 from . import marketplace_quality_appeal

@@ -90,3 +90,33 @@ class TestDemoData(TransactionCase):
         )
         self.assertGreaterEqual(len(rates), 8)
         self.assertGreater(len({rate for __, rate in rates}), 2)
+
+    def test_demo_quality_programme_tells_a_story(self):
+        """The quality programme has evaluated the demo: a Top seller, a shop
+        in its grace period at a limit, a shop suspended at the end of its
+        grace period whose appeal waits for the team, an exempted shop."""
+        Partner = self.env["res.partner"]
+        sellers = Partner.search([("is_seller", "=", True)])
+        self.assertIn("top", sellers.mapped("seller_quality_tier"))
+        in_grace = sellers.filtered("quality_grace_until")
+        self.assertTrue(in_grace)
+        self.assertTrue(
+            in_grace.quality_crossing_ids.filtered(
+                lambda c: c.level == "limit" and c.state == "open"
+            )
+        )
+        suspended = sellers.filtered("quality_suspended")
+        self.assertTrue(suspended.seller_suspended)
+        self.assertEqual(suspended.quality_appeal_ids.mapped("state"), ["submitted"])
+        self.assertFalse(
+            self.env["product.template"].search(
+                [
+                    ("marketplace_seller_id", "in", suspended.ids),
+                    ("is_published", "=", True),
+                ]
+            ),
+            "a suspended shop has no listing online",
+        )
+        exempt = sellers.filtered("quality_exempt_until")
+        self.assertTrue(exempt.quality_exempt_reason)
+        self.assertFalse(exempt.quality_crossing_ids)

@@ -179,3 +179,16 @@ class TestSellerQualityPortal(HttpCase):
             "quality_appeal_decision",
             self.seller_a.seller_event_ids.mapped("event_type"),
         )
+
+    def test_my_shop_says_not_rated_before_the_first_evaluation(self):
+        """A new shop, never evaluated, reads "not rated yet", not a score of
+        0 with an empty tier; once evaluated it reads its score and tier."""
+        self.authenticate("boris", "boris-pass")
+        home = self.url_open("/my/seller").text
+        self.assertIn('id="seller_quality_unrated"', home)
+        self.assertNotIn('id="seller_quality_score"', home)
+        self.seller_b.write({"seller_quality_tier": "good", "quality_score": 82})
+        home = self.url_open("/my/seller").text
+        self.assertNotIn('id="seller_quality_unrated"', home)
+        self.assertIn('id="seller_quality_score">82<', home)
+        self.assertIn("Good", home)
