@@ -3,6 +3,7 @@
 # 200,000 buyers and 1,000,000 confirmed order lines over 24 months by default.
 #   BENCH_SCALE=0.01 bash bench/run.sh   # a quick run on 1 % of the data
 #   BENCH_REUSE=1 bash bench/run.sh      # measure again on the existing database
+#   BENCH_ONLY=quality bash bench/run.sh # only the seller quality job
 # The figures land in bench/results/<date>.md (see bench/README.md).
 set -euo pipefail
 . "$(dirname "$0")/../scripts/env.sh"
@@ -36,10 +37,14 @@ fi
 
 mkdir -p "$ROOT/bench/results"
 OUT="$ROOT/bench/results/$(date +%Y%m%d-%H%M%S).md"
-"$PYTHON" "$ROOT/bench/measure.py" --database "$BENCH_DB" --addons-path "$(odoo_addons_path)" \
-    --db-host "$PGHOST" --db-port "$PGPORT" --db-user "$PGUSER" --output "$OUT"
-echo "Written to $OUT"
+ONLY="${BENCH_ONLY:-}"
+if [ -z "$ONLY" ]; then
+    "$PYTHON" "$ROOT/bench/measure.py" --database "$BENCH_DB" --addons-path "$(odoo_addons_path)" \
+        --db-host "$PGHOST" --db-port "$PGPORT" --db-user "$PGUSER" --output "$OUT"
+    echo "Written to $OUT"
+fi
 # The daily seller quality job, on the same data (see bench/README.md).
+[ -z "$ONLY" ] || [ "$ONLY" = quality ] || exit 0
 "$PYTHON" "$ROOT/bench/measure_quality.py" --database "$BENCH_DB" --addons-path "$(odoo_addons_path)" \
     --db-host "$PGHOST" --db-port "$PGPORT" --db-user "$PGUSER" --output "${OUT%.md}-quality.md"
 echo "Written to ${OUT%.md}-quality.md"
