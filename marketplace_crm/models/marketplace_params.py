@@ -29,6 +29,7 @@ DEFAULTS = {
     "webhook_max_attempts": 8,
     "rejected_retention_months": 12,
     "rating_request_max_age_days": 30,
+    "bulk_import_untracked_rows": 1000,
 }
 
 

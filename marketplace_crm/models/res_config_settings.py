@@ -226,6 +226,14 @@ class ResConfigSettings(models.TransientModel):
         "rating: the sales history (imported or backfilled) never is.",
     )
 
+    marketplace_bulk_import_untracked_rows = fields.Integer(
+        "Untracked Import From (rows)",
+        config_parameter="marketplace_crm.bulk_import_untracked_rows",
+        default=DEFAULTS["bulk_import_untracked_rows"],
+        help="An import that gives products their sellers is not tracked in "
+        "each product's chatter from this many rows.",
+    )
+
     # ------------------------------------------------------------ links
     def _marketplace_own_record_ids(self, model):
         """Ids of the ``model`` records this module defines, by their external

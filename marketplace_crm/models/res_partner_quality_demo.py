@@ -33,7 +33,9 @@ class ResPartner(models.Model):
             product = self.env.ref(f"marketplace_crm.{product_ref}")
             orders = self._demo_quality_orders(buyers, product, count)
             self._demo_quality_disputes(seller, orders, outcomes)
-        self._cron_refresh_seller_quality()
+        # The daily job's work, without its commits (demo data loads in one
+        # transaction).
+        self.search([("is_seller", "=", True)])._refresh_seller_quality()
         self._demo_quality_suspension_and_appeal()
         self.env.ref("marketplace_crm.seller_atelier_lin").write(
             {

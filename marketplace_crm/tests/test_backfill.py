@@ -1,5 +1,6 @@
 import importlib.util
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -190,6 +191,89 @@ class TestBackfill(MarketplaceCase):
             (part.seller_id, part.amount, part.line_count), (self.seller, 20.0, 2)
         )
         self.assertEqual(self.seller.seller_sale_count_30d, count_before + 1)
+
+    def _unassigned_templates(self, count):
+        return (
+            self.env["product.product"]
+            .create(
+                [
+                    {"name": f"Catalogue {i}", "list_price": 5, "type": "consu"}
+                    for i in range(count)
+                ]
+            )
+            .product_tmpl_id
+        )
+
+    def test_import_of_sellers_writes_once_per_seller(self):
+        """Six rows for two sellers: two writes, not six."""
+        templates = self._unassigned_templates(6)
+        sellers = [self.seller, self.other_seller]
+        Template = type(self.env["product.template"])
+        original = Template.write
+        calls = []
+
+        def spy(records, vals):
+            if "marketplace_seller_id" in vals:
+                calls.append((len(records), vals["marketplace_seller_id"]))
+            return original(records, vals)
+
+        with patch.object(Template, "write", spy):
+            result = self.env["product.template"].load(
+                [".id", "marketplace_seller_id/.id"],
+                [[str(t.id), str(sellers[i % 2].id)] for i, t in enumerate(templates)],
+            )
+        self.assertFalse(result["messages"])
+        self.assertEqual(sorted(result["ids"]), sorted(templates.ids))
+        self.assertEqual(
+            sorted(calls), sorted([(3, self.seller.id), (3, self.other_seller.id)])
+        )
+        self.assertEqual(templates[0::2].marketplace_seller_id, self.seller)
+        self.assertEqual(templates[1::2].marketplace_seller_id, self.other_seller)
+
+    def test_large_import_of_sellers_is_not_tracked_per_product(self):
+        def tracked(template):
+            return template.message_ids.tracking_value_ids.filtered(
+                lambda v: v.field_id.name == "marketplace_seller_id"
+            )
+
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("marketplace_crm.bulk_import_untracked_rows", 3)
+        small = self._unassigned_templates(2)
+        self.env["product.template"].load(
+            [".id", "marketplace_seller_id/.id"],
+            [[str(t.id), str(self.seller.id)] for t in small],
+        )
+        self.env.flush_all()
+        self.assertTrue(all(tracked(t) for t in small), "a small import is tracked")
+        large = self._unassigned_templates(3)
+        result = self.env["product.template"].load(
+            [".id", "marketplace_seller_id/.id"],
+            [[str(t.id), str(self.seller.id)] for t in large],
+        )
+        self.env.flush_all()
+        self.assertFalse(result["messages"])
+        self.assertEqual(large.marketplace_seller_id, self.seller)
+        self.assertFalse(any(tracked(t) for t in large))
+
+    def test_import_of_sellers_keeps_the_publication_gate(self):
+        """A published listing cannot change seller by import either: the
+        import reports it and writes nothing, the other rows included."""
+        published = self._create_product(self.seller, "Online", 12).product_tmpl_id
+        published.is_published = True
+        free = self._unassigned_templates(1)
+        result = self.env["product.template"].load(
+            [".id", "marketplace_seller_id/.id"],
+            [
+                [str(free.id), str(self.other_seller.id)],
+                [str(published.id), str(self.other_seller.id)],
+            ],
+        )
+        self.assertFalse(result["ids"])
+        self.assertTrue(
+            any(m["type"] == "error" for m in result["messages"]), result["messages"]
+        )
+        self.assertEqual(published.marketplace_seller_id, self.seller)
+        self.assertFalse(free.marketplace_seller_id)
 
     def test_backfill_action_for_managers_only(self):
         self._forget_history()
