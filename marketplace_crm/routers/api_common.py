@@ -168,8 +168,8 @@ def text(value, label, required=False, max_length=255):
         return clean_text(
             _ApiMessages, value, label, required=required, max_length=max_length
         )
-    except UserError as error:
-        raise error(status.HTTP_400_BAD_REQUEST, error.args[0]) from error
+    except UserError as refused:
+        raise error(status.HTTP_400_BAD_REQUEST, refused.args[0]) from refused
 
 
 def none(value):
