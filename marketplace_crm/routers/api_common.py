@@ -5,7 +5,7 @@ the input (see ``marketplace_api``)."""
 import functools
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
@@ -104,6 +104,8 @@ def api_env(
 
 
 ApiEnv = Annotated[Environment, Depends(api_env)]
+#: the id of a record, in a path
+RecordId = Annotated[int, Path(ge=1)]
 
 
 def page(

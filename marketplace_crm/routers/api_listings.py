@@ -1,9 +1,7 @@
 """The listings of the marketplace REST API: the seller's products, their
 publication and their stock."""
 
-from typing import Annotated
-
-from fastapi import Path, status
+from fastapi import status
 
 from odoo.exceptions import ValidationError
 
@@ -100,7 +98,7 @@ def create_listing(body: schemas.ListingCreate, env: common.ApiEnv):
     response_model=schemas.Listing,
     responses=common.NOT_FOUND,
 )
-def read_listing(listing_id: Annotated[int, Path(ge=1)], env: common.ApiEnv):
+def read_listing(listing_id: common.RecordId, env: common.ApiEnv):
     return _listing(_own_listing(env, common.seller(env), listing_id))
 
 
@@ -112,7 +110,7 @@ def read_listing(listing_id: Annotated[int, Path(ge=1)], env: common.ApiEnv):
 )
 @common.flushing
 def update_listing(
-    listing_id: Annotated[int, Path(ge=1)],
+    listing_id: common.RecordId,
     body: schemas.ListingUpdate,
     env: common.ApiEnv,
 ):
@@ -133,7 +131,7 @@ def update_listing(
     },
 )
 @common.flushing
-def publish_listing(listing_id: Annotated[int, Path(ge=1)], env: common.ApiEnv):
+def publish_listing(listing_id: common.RecordId, env: common.ApiEnv):
     """Publish the listing through the publication gate: live at once for a
     validated seller, on validation for a seller waiting for it, refused
     (409) for a rejected or suspended seller."""
@@ -154,7 +152,7 @@ def publish_listing(listing_id: Annotated[int, Path(ge=1)], env: common.ApiEnv):
     responses=common.NOT_FOUND,
 )
 @common.flushing
-def unpublish_listing(listing_id: Annotated[int, Path(ge=1)], env: common.ApiEnv):
+def unpublish_listing(listing_id: common.RecordId, env: common.ApiEnv):
     product = _own_listing(env, common.seller(env), listing_id)
     # sudo: the seller's own listing, unpublished.
     product.sudo().write({"is_published": False})
@@ -169,7 +167,7 @@ def unpublish_listing(listing_id: Annotated[int, Path(ge=1)], env: common.ApiEnv
 )
 @common.flushing
 def set_stock(
-    listing_id: Annotated[int, Path(ge=1)],
+    listing_id: common.RecordId,
     body: schemas.StockQuantity,
     env: common.ApiEnv,
 ):

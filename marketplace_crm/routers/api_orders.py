@@ -1,9 +1,9 @@
 """The orders of the marketplace REST API: the order parts of a seller or a
 buyer and the buyers' ratings."""
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import Path, status
+from fastapi import status
 
 from . import api_common as common
 from . import schemas
@@ -73,7 +73,7 @@ def list_order_parts(
     response_model=schemas.OrderPart,
     responses=common.NOT_FOUND,
 )
-def read_order_part(part_id: Annotated[int, Path(ge=1)], env: common.ApiEnv):
+def read_order_part(part_id: common.RecordId, env: common.ApiEnv):
     return _part(
         common.visible(env["marketplace.order.seller"], part_id, env._("Order"))
     )
@@ -88,7 +88,7 @@ def read_order_part(part_id: Annotated[int, Path(ge=1)], env: common.ApiEnv):
 )
 @common.flushing
 def rate_seller(
-    part_id: Annotated[int, Path(ge=1)], body: schemas.RatingCreate, env: common.ApiEnv
+    part_id: common.RecordId, body: schemas.RatingCreate, env: common.ApiEnv
 ):
     """The buyer rates the seller of one of their confirmed orders, once."""
     part = common.visible(

@@ -1,9 +1,7 @@
 """The support of the marketplace REST API: disputes and tickets, with their
 public comments."""
 
-from typing import Annotated
-
-from fastapi import Path, status
+from fastapi import status
 
 from odoo import tools
 
@@ -88,7 +86,7 @@ def list_disputes(env: common.ApiEnv, paging: common.Page):
     response_model=schemas.Dispute,
     responses=common.NOT_FOUND,
 )
-def read_dispute(dispute_id: Annotated[int, Path(ge=1)], env: common.ApiEnv):
+def read_dispute(dispute_id: common.RecordId, env: common.ApiEnv):
     return _dispute(_visible_dispute(env, dispute_id), with_comments=True)
 
 
@@ -155,7 +153,7 @@ def open_dispute(body: schemas.DisputeCreate, env: common.ApiEnv):
 )
 @common.flushing
 def comment_dispute(
-    dispute_id: Annotated[int, Path(ge=1)],
+    dispute_id: common.RecordId,
     body: schemas.CommentCreate,
     env: common.ApiEnv,
 ):
@@ -192,7 +190,7 @@ def list_tickets(env: common.ApiEnv, paging: common.Page):
     response_model=schemas.Ticket,
     responses=common.NOT_FOUND,
 )
-def read_ticket(ticket_id: Annotated[int, Path(ge=1)], env: common.ApiEnv):
+def read_ticket(ticket_id: common.RecordId, env: common.ApiEnv):
     return _ticket(_visible_ticket(env, ticket_id), with_comments=True)
 
 
@@ -239,7 +237,7 @@ def open_ticket(body: schemas.TicketCreate, env: common.ApiEnv):
 )
 @common.flushing
 def comment_ticket(
-    ticket_id: Annotated[int, Path(ge=1)],
+    ticket_id: common.RecordId,
     body: schemas.CommentCreate,
     env: common.ApiEnv,
 ):
