@@ -4,7 +4,7 @@
     "name": "Marketplace CRM",
     "summary": "Run a two-sided marketplace: sellers, buyers, partners, "
     "onboarding, performance, support and automations",
-    "version": "19.0.2.0.0",
+    "version": "19.0.2.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/marketplace-crm/marketplace_crm",
     "author": "marketplace_crm contributors",

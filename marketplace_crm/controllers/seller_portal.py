@@ -11,6 +11,24 @@ from ..models.marketplace_params import get_param
 FORM_ERRORS = (UserError, ValidationError)
 
 
+def request_seller():
+    """The logged-in user's seller contact (in sudo), or an empty recordset."""
+    partner = request.env.user.partner_id.commercial_partner_id
+    # sudo: portal users may not read the marketplace fields of their own
+    # contact through the ORM; only this user's partner is read.
+    partner = partner.sudo()
+    if partner.is_seller and not request.env.user._is_public():
+        return partner
+    return partner.browse()
+
+
+def found_or_404(records):
+    """``records``, or a 404 when there is none (not the caller's, or gone)."""
+    if not records:
+        raise NotFound()
+    return records
+
+
 def uploaded(name):
     """(bytes, file name) of an uploaded file of the request, or (None, None)."""
     upload = request.httprequest.files.get(name)
@@ -83,22 +101,10 @@ class SellerPortal(CustomerPortal):
         return values
 
     def _get_seller(self):
-        """The logged-in user's seller contact, or an empty recordset."""
-        partner = request.env.user.partner_id.commercial_partner_id
-        # sudo: portal users may not read the marketplace fields of their own
-        # contact through the ORM; only this user's partner is read.
-        partner = partner.sudo()
-        return (
-            partner
-            if partner.is_seller and not request.env.user._is_public()
-            else (partner.browse())
-        )
+        return request_seller()
 
     def _seller_or_404(self):
-        seller = self._get_seller()
-        if not seller:
-            raise NotFound()
-        return seller
+        return found_or_404(request_seller())
 
     def _seller_products(self, seller):
         # sudo: the seller's own listings only (domain on their partner).
@@ -110,10 +116,9 @@ class SellerPortal(CustomerPortal):
         )
 
     def _seller_product_or_404(self, seller, product_id):
-        product = self._seller_products(seller).filtered(lambda p: p.id == product_id)
-        if not product:
-            raise NotFound()
-        return product
+        return found_or_404(
+            self._seller_products(seller).filtered(lambda p: p.id == product_id)
+        )
 
     def _seller_home_values(self, seller, **extra):
         values = self._prepare_portal_layout_values()

@@ -1,7 +1,5 @@
 import uuid
 
-from werkzeug.exceptions import NotFound
-
 from odoo import http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
@@ -16,6 +14,7 @@ from ..models.marketplace_input import (
 )
 from ..models.marketplace_params import get_param
 from ..models.marketplace_quality_params import quality_param
+from .seller_portal import found_or_404, request_seller
 
 MAX_EVIDENCE_FILES = 5
 
@@ -26,13 +25,7 @@ class SellerQualityPortal(CustomerPortal):
     evidence. Only the logged-in seller's own records are read or written."""
 
     def _quality_seller_or_404(self):
-        partner = request.env.user.partner_id.commercial_partner_id
-        # sudo: portal users may not read the marketplace fields of their own
-        # contact; only this user's commercial partner is read.
-        partner = partner.sudo()
-        if request.env.user._is_public() or not partner.is_seller:
-            raise NotFound()
-        return partner
+        return found_or_404(request_seller())
 
     def _quality_values(self, seller, **extra):
         values = self._prepare_portal_layout_values()
@@ -133,9 +126,7 @@ class SellerQualityPortal(CustomerPortal):
     )
     def seller_quality_appeal_page(self, appeal_id, **kw):
         seller = self._quality_seller_or_404()
-        appeal = self._own_appeal(seller, appeal_id)
-        if not appeal:
-            raise NotFound()
+        appeal = found_or_404(self._own_appeal(seller, appeal_id))
         values = self._prepare_portal_layout_values()
         values.update(
             {

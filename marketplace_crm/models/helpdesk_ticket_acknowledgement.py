@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from .marketplace_helpers import send_template
+
 
 class HelpdeskTicket(models.Model):
     """Buyers and sellers get an e-mail confirming each ticket opened by or
@@ -31,15 +33,10 @@ class HelpdeskTicket(models.Model):
         )
 
     def _marketplace_send_acknowledgement(self):
-        template = self.env.ref(
+        # sudo: tickets are opened from the portal too, where templates are
+        # not readable; the e-mail goes to the ticket's contact only.
+        send_template(
+            self.env(su=True),
             "marketplace_crm.mail_template_ticket_acknowledgement",
-            raise_if_not_found=False,
+            self._marketplace_acknowledged(),
         )
-        if not (template and template.active):
-            return
-        for ticket in self._marketplace_acknowledged():
-            # sudo: tickets are opened from the portal too, where templates
-            # are not readable; the e-mail goes to the ticket's contact only.
-            template.sudo().send_mail(
-                ticket.id, email_layout_xmlid="mail.mail_notification_light"
-            )

@@ -10,14 +10,37 @@ def active_template(env, xmlid):
     return template if template and template.active else None
 
 
+def post_template(template, records):
+    """Queue the e-mail of ``template`` about each of ``records``, in each
+    recipient's language (as the template says); never sent inside the
+    request or the job that triggers it (``force_send=False``: the mail queue
+    sends it).
+
+    On records with a chatter the e-mail is posted there, as core's rating
+    requests are: a note in the record's history, e-mailed to the template's
+    recipients only (not to the followers), even when the recipient is the
+    user whose action triggered it. Records without a chatter get a plain
+    queued e-mail."""
+    if hasattr(records, "message_post_with_source"):
+        records.message_post_with_source(
+            template,
+            email_layout_xmlid=MAIL_LAYOUT,
+            subtype_xmlid="mail.mt_note",
+            force_send=False,
+            notify_author_mention=True,
+        )
+        return
+    for record in records:
+        template.send_mail(record.id, email_layout_xmlid=MAIL_LAYOUT)
+
+
 def send_template(env, xmlid, records):
-    """Queue the e-mail of template ``xmlid`` for each of ``records`` (in
-    each recipient's language, as the template says). Returns whether the
+    """Queue the e-mail of template ``xmlid`` about each of ``records`` (see
+    ``post_template``), with the rights of ``env``. Returns whether the
     template is active."""
     template = active_template(env, xmlid)
     if template:
-        for record in records:
-            template.send_mail(record.id, email_layout_xmlid=MAIL_LAYOUT)
+        post_template(template, records.with_env(env))
     return bool(template)
 
 

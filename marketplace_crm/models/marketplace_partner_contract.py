@@ -5,7 +5,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from .marketplace_claim import claim_ids
-from .marketplace_helpers import staff_user
+from .marketplace_helpers import post_template, staff_user
 from .marketplace_params import get_param
 
 
@@ -275,6 +275,4 @@ class MarketplacePartnerContract(models.Model):
             ),
         )
         if template and template.active:
-            template.send_mail(
-                self.id, email_layout_xmlid="mail.mail_notification_light"
-            )
+            post_template(template, self)

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .marketplace_access import check_group
+from .marketplace_helpers import send_template
 
 APPEAL_STATES = [
     ("submitted", "Under review"),
@@ -161,15 +162,11 @@ class MarketplaceQualityAppeal(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        template = self.env.ref(
+        send_template(
+            self.env,
             "marketplace_crm.mail_template_seller_quality_appeal_decision",
-            raise_if_not_found=False,
+            self,
         )
-        if template and template.active:
-            for appeal in self:
-                template.send_mail(
-                    appeal.id, email_layout_xmlid="mail.mail_notification_light"
-                )
 
     def action_reinstate(self):
         """Staff accept the appeal: the seller is reinstated and the listings

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .marketplace_helpers import send_template
 from .marketplace_quality_params import (
     METRIC_SELECTION,
     QUALITY_METRICS,
@@ -230,14 +231,8 @@ class MarketplaceQualityCrossing(models.Model):
 
     # ------------------------------------------------------------ notifications
     def _send_template(self, xmlid):
-        template = self.env.ref(xmlid, raise_if_not_found=False)
-        if not (template and template.active):
-            return
-        for crossing in self:
-            # sudo: the e-mail goes to the seller whoever runs the job.
-            template.sudo().send_mail(
-                crossing.id, email_layout_xmlid="mail.mail_notification_light"
-            )
+        # sudo: the e-mail goes to the seller whoever runs the job.
+        send_template(self.env(su=True), xmlid, self)
 
     def _notify_alert(self):
         """E-mail the seller and give the account manager an activity."""

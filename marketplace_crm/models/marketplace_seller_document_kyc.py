@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from .marketplace_access import check_group
+from .marketplace_helpers import send_template
 from .marketplace_quality_params import quality_param
 
 
@@ -147,14 +148,9 @@ class MarketplaceSellerDocument(models.Model):
 
     def _kyc_remind(self, days_left):
         self.ensure_one()
-        template = self.env.ref(
-            "marketplace_crm.mail_template_seller_document_expiring",
-            raise_if_not_found=False,
+        send_template(
+            self.env, "marketplace_crm.mail_template_seller_document_expiring", self
         )
-        if template and template.active:
-            template.send_mail(
-                self.id, email_layout_xmlid="mail.mail_notification_light"
-            )
         self.partner_id.activity_schedule(
             "mail.mail_activity_data_todo",
             date_deadline=self.expiry_date,

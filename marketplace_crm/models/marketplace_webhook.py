@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .marketplace_access import check_group
+from .marketplace_helpers import window_action
 
 
 class MarketplaceWebhook(models.Model):
@@ -79,11 +80,11 @@ class MarketplaceWebhook(models.Model):
 
     def action_view_deliveries(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "marketplace_crm.action_marketplace_webhook_delivery"
+        return window_action(
+            self.env,
+            "marketplace_crm.action_marketplace_webhook_delivery",
+            [("webhook_id", "=", self.id)],
         )
-        action["domain"] = [("webhook_id", "=", self.id)]
-        return action
 
     # ------------------------------------------------------------ emitting
     @api.model

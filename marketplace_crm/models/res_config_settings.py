@@ -1,5 +1,6 @@
 from odoo import fields, models
 
+from .marketplace_helpers import window_action
 from .marketplace_params import DEFAULTS
 
 
@@ -249,18 +250,17 @@ class ResConfigSettings(models.TransientModel):
 
     def action_marketplace_scheduled_actions(self):
         """The marketplace's scheduled jobs, archived ones included."""
-        action = self.env["ir.actions.act_window"]._for_xml_id("base.ir_cron_act")
-        action["domain"] = [("id", "in", self._marketplace_own_record_ids("ir.cron"))]
-        action["context"] = {"active_test": False}
-        return action
+        return window_action(
+            self.env,
+            "base.ir_cron_act",
+            [("id", "in", self._marketplace_own_record_ids("ir.cron"))],
+            {"active_test": False},
+        )
 
     def action_marketplace_mail_templates(self):
         """The marketplace's e-mail templates."""
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "mail.action_email_template_tree_all"
+        return window_action(
+            self.env,
+            "mail.action_email_template_tree_all",
+            [("id", "in", self._marketplace_own_record_ids("mail.template"))],
         )
-        action["domain"] = [
-            ("id", "in", self._marketplace_own_record_ids("mail.template"))
-        ]
-        action["context"] = {}
-        return action

@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.tools import SQL
+from odoo.fields import Domain
 
 
 class ResPartner(models.Model):
@@ -40,24 +40,21 @@ class ResPartner(models.Model):
         from their confirmed orders, in one query whatever their order count."""
         if not self:
             return
-        self.env["sale.order"].flush_model(["state", "date_order", "partner_id"])
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT p.commercial_partner_id,
-                       MIN(so.date_order)::date,
-                       MAX(so.date_order)::date
-                  FROM sale_order so
-                  JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.state = 'sale'
-                   AND p.commercial_partner_id IN %s
-              GROUP BY p.commercial_partner_id
-                """,
-                tuple(self.ids),
+        # sudo: every confirmed order of these buyers counts, whoever
+        # confirms the one that triggers the refresh.
+        groups = (
+            self.env["sale.order"]
+            .sudo()
+            ._read_group(
+                Domain("state", "=", "sale")
+                & Domain("partner_id.commercial_partner_id", "in", self.ids),
+                ["partner_id.commercial_partner_id"],
+                ["date_order:min", "date_order:max"],
             )
         )
-        dates = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        dates = {
+            partner.id: (first.date(), last.date()) for partner, first, last in groups
+        }
         for partner in self:
             first, last = dates.get(partner.id, (False, False))
             vals = {}

@@ -1,5 +1,6 @@
 from odoo import fields, models
 
+from .marketplace_helpers import send_template
 from .marketplace_params import get_param
 from .marketplace_quality_params import quality_param
 
@@ -27,14 +28,9 @@ class ResPartner(models.Model):
             self._quality_withhold_listings()
         self.kyc_reverification_required = True
         self._unpublish_products_of_blocked_sellers()
-        template = self.env.ref(
-            "marketplace_crm.mail_template_seller_reverification",
-            raise_if_not_found=False,
+        send_template(
+            self.env, "marketplace_crm.mail_template_seller_reverification", self
         )
-        if template and template.active:
-            template.send_mail(
-                self.id, email_layout_xmlid="mail.mail_notification_light"
-            )
         self.activity_schedule(
             "mail.mail_activity_data_todo",
             user_id=self._kyc_reviewer().id,

@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import fields, models
+from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
@@ -54,43 +55,42 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------ figures
     def _marketplace_monthly_sales(self, since):
-        self.env["marketplace.order.seller"].flush_model(
-            ["seller_id", "date_order", "state", "amount", "line_count"]
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT date_trunc('month', date_order)::date, SUM(amount)
-                  FROM marketplace_order_seller
-                 WHERE seller_id = %(seller)s AND date_order >= %(since)s
-                   AND state = 'sale' AND line_count > 0
-              GROUP BY 1
-                """,
-                seller=self.id,
-                since=since,
+        """This seller's sales per month (UTC months, as every sales figure),
+        from the parts of confirmed orders."""
+        # sudo: only this seller's own parts are read.
+        groups = (
+            self.env["marketplace.order.seller"]
+            .sudo()
+            .with_context(tz="UTC")
+            ._read_group(
+                Domain("seller_id", "=", self.id)
+                & Domain("date_order", ">=", since)
+                & Domain("state", "=", "sale")
+                & Domain("line_count", ">", 0),
+                ["date_order:month"],
+                ["amount:sum"],
             )
         )
-        return {month: float(amount or 0.0) for month, amount in self.env.cr.fetchall()}
+        return {month.date(): float(amount or 0.0) for month, amount in groups}
 
     def _marketplace_monthly_ratings(self, since):
-        self.env["rating.rating"].flush_model(
-            ["rating", "consumed", "res_model", "rated_partner_id", "write_date"]
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT date_trunc('month', write_date)::date, AVG(rating)
-                  FROM rating_rating
-                 WHERE res_model = 'marketplace.order.seller'
-                   AND consumed AND rating > 0
-                   AND rated_partner_id = %(seller)s AND write_date >= %(since)s
-              GROUP BY 1
-                """,
-                seller=self.id,
-                since=since,
+        """The average of the buyers' ratings of this seller per month."""
+        # sudo: only the ratings of this seller's own parts are read.
+        groups = (
+            self.env["rating.rating"]
+            .sudo()
+            .with_context(tz="UTC")
+            ._read_group(
+                Domain("res_model", "=", "marketplace.order.seller")
+                & Domain("consumed", "=", True)
+                & Domain("rating", ">", 0)
+                & Domain("rated_partner_id", "=", self.id)
+                & Domain("write_date", ">=", since),
+                ["write_date:month"],
+                ["rating:avg"],
             )
         )
-        return {month: float(avg) for month, avg in self.env.cr.fetchall()}
+        return {month.date(): float(avg) for month, avg in groups}
 
     def _marketplace_dispute_rates(self):
         """Disputes and refunds per 100 sales of this seller, and the median

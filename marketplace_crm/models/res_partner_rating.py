@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.tools import SQL
+from odoo.fields import Domain
 
 from .marketplace_helpers import staff_user
 from .marketplace_params import get_param
@@ -26,23 +26,20 @@ class ResPartner(models.Model):
         query), then raise or clear the low-rating alert."""
         if not self:
             return
-        self.env["rating.rating"].flush_model(
-            ["rating", "consumed", "res_model", "rated_partner_id"]
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT rated_partner_id, AVG(rating), COUNT(*)
-                  FROM rating_rating
-                 WHERE res_model = 'marketplace.order.seller'
-                   AND consumed AND rating > 0
-                   AND rated_partner_id = ANY(%s)
-              GROUP BY rated_partner_id
-                """,
-                list(self.ids),
+        # sudo: every rating of these sellers counts, whoever refreshes them.
+        groups = (
+            self.env["rating.rating"]
+            .sudo()
+            ._read_group(
+                Domain("res_model", "=", "marketplace.order.seller")
+                & Domain("consumed", "=", True)
+                & Domain("rating", ">", 0)
+                & Domain("rated_partner_id", "in", self.ids),
+                ["rated_partner_id"],
+                ["rating:avg", "__count"],
             )
         )
-        figures = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        figures = {partner.id: (avg, count) for partner, avg, count in groups}
         for seller in self:
             avg, count = figures.get(seller.id, (0.0, 0))
             avg = round(float(avg), 2)

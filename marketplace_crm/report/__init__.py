@@ -1,4 +1,3 @@
-from . import marketplace_report_view
 from . import marketplace_report_snapshot
 from . import marketplace_buyer_conversion_report
 from . import marketplace_sales_report

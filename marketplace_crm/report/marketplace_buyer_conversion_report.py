@@ -9,7 +9,6 @@ class MarketplaceBuyerConversionReport(models.Model):
 
     _name = "marketplace.buyer.conversion.report"
     _description = "Marketplace Buyer Conversion"
-    _inherit = "marketplace.report.view"
     _auto = False
     _rec_name = "partner_id"
     _order = "registration_date desc"
@@ -41,7 +40,8 @@ class MarketplaceBuyerConversionReport(models.Model):
     )
     company_id = fields.Many2one("res.company", readonly=True)
 
-    def _query(self):
+    @property
+    def _table_query(self):
         return SQL(
             """
             SELECT p.id AS id,

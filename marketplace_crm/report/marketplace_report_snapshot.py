@@ -13,15 +13,20 @@ class MarketplaceReportSnapshot(models.AbstractModel):
     snapshot instead of recomputing the joins at each click: grouping the
     snapshot stays fast on millions of lines. The snapshot is refreshed by a
     scheduled action (hourly by default), from the report's Refresh button,
-    and ``CONCURRENTLY`` so that readers are never blocked.
+    and ``CONCURRENTLY`` so that readers are never blocked. Reports that
+    are cheap enough to compute at each read are plain ``_table_query``
+    models instead.
     """
 
     _name = "marketplace.report.snapshot"
-    _inherit = "marketplace.report.view"
     _description = "Marketplace Report Snapshot"
     _auto = False
     #: columns to index in the snapshot, besides the unique ``id``
     _snapshot_indexes = ()
+
+    def _query(self):
+        """The snapshot's ``SELECT``, as an :class:`~odoo.tools.SQL`."""
+        raise NotImplementedError
 
     def init(self):
         """Create the snapshot when its definition changed, without data, then

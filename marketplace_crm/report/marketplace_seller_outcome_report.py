@@ -14,7 +14,6 @@ class MarketplaceSellerOutcomeReport(models.Model):
 
     _name = "marketplace.seller.outcome.report"
     _description = "Marketplace Seller Outcomes"
-    _inherit = "marketplace.report.view"
     _auto = False
     _order = "month desc"
     _rec_name = "month"
@@ -49,7 +48,8 @@ class MarketplaceSellerOutcomeReport(models.Model):
         "Reactivated within 30 Days (%)", readonly=True, aggregator="avg"
     )
 
-    def _query(self):
+    @property
+    def _table_query(self):
         # Per company: a seller is active in a company's month when one of
         # that company's confirmed orders holds their products; a follow-up
         # counts in the seller's figures company and a reactivation is a

@@ -12,7 +12,6 @@ class MarketplaceTicketReport(models.Model):
 
     _name = "marketplace.ticket.report"
     _description = "Marketplace Ticket Resolution"
-    _inherit = "marketplace.report.view"
     _auto = False
     _rec_name = "ticket_id"
     _order = "create_date desc"
@@ -46,7 +45,8 @@ class MarketplaceTicketReport(models.Model):
     sla_breached = fields.Boolean("SLA Breached", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
 
-    def _query(self):
+    @property
+    def _table_query(self):
         return SQL(
             """
             SELECT t.id AS id,

@@ -61,7 +61,6 @@ def newcombe_interval(x1, n1, x2, n2, z=Z_95):
 class MarketplaceUpliftReport(models.Model):
     _name = "marketplace.uplift.report"
     _description = "Automation Uplift"
-    _inherit = "marketplace.report.view"
     _auto = False
     _order = "automation, is_total desc, month desc, outcome"
     _rec_name = "automation"
@@ -124,7 +123,8 @@ class MarketplaceUpliftReport(models.Model):
                 "uplift" if low > 0 else "negative" if high < 0 else "no_difference"
             )
 
-    def _query(self):
+    @property
+    def _table_query(self):
         # One pass over the episodes of both groups: each episode whose
         # outcome window has closed is checked for a sale (sellers, on the
         # order parts' (seller, date) index) or a purchase (buyers) in it.

@@ -5,7 +5,7 @@ the input (see ``marketplace_api``)."""
 import functools
 from typing import Annotated
 
-from fastapi import Depends, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
@@ -37,7 +37,7 @@ bearer = HTTPBearer(
 
 class MarketplaceRoute(APIRoute):
     """Invalid requests (422) are answered as client errors, like the others
-    (see ``_error``), rather than logged by Odoo as server failures."""
+    (see ``error``), rather than logged by Odoo as server failures."""
 
     def get_route_handler(self):
         handler = super().get_route_handler()
@@ -46,20 +46,20 @@ class MarketplaceRoute(APIRoute):
             try:
                 return await handler(request)
             except RequestValidationError as exc:
-                raise _error(422, jsonable_encoder(exc.errors())) from exc
+                raise error(422, jsonable_encoder(exc.errors())) from exc
 
         return route_handler
 
 
 # ------------------------------------------------------------------ dependencies
-def _error(code, detail, headers=None):
+def error(code, detail, headers=None):
     """A client error, answered as ``{"detail": ...}`` with this status.
 
     Raised as a werkzeug exception: Odoo treats it as a client error (no
     error log) and rolls the transaction back."""
-    error = default_exceptions[code](description=detail)
-    error.headers = headers or {}
-    return error
+    exception = default_exceptions[code](description=detail)
+    exception.headers = headers or {}
+    return exception
 
 
 def api_client(
@@ -72,7 +72,7 @@ def api_client(
         credentials.credentials if credentials else None
     )
     if not client:
-        raise _error(
+        raise error(
             status.HTTP_401_UNAUTHORIZED,
             env._("Invalid or missing API key."),
             headers={"WWW-Authenticate": "Bearer"},
@@ -82,7 +82,7 @@ def api_client(
         response.headers["X-RateLimit-Limit"] = str(limit)
         response.headers["X-RateLimit-Remaining"] = str(remaining)
     if not allowed:
-        raise _error(
+        raise error(
             status.HTTP_429_TOO_MANY_REQUESTS,
             env._("Rate limit reached: at most %s calls per minute.", limit),
             headers={"Retry-After": str(retry_after), "X-RateLimit-Limit": str(limit)},
@@ -104,30 +104,55 @@ def api_env(
 
 
 ApiEnv = Annotated[Environment, Depends(api_env)]
+#: the id of a record, in a path
+RecordId = Annotated[int, Path(ge=1)]
 
 
-def _me(env):
+def page(
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+):
+    """The page of a list asked for: at most ``limit`` records (200 at the
+    most) from the ``offset``-th, as ``search()`` keywords."""
+    return {"limit": limit, "offset": offset}
+
+
+Page = Annotated[dict, Depends(page)]
+
+
+def caller(env):
     """The commercial contact of the key's user (read with its rights)."""
     return env.user.partner_id.commercial_partner_id
 
 
-def _seller(env):
-    seller = _me(env)
-    if not seller.is_seller:
-        raise _error(
-            status.HTTP_403_FORBIDDEN, env._("The key's user is not a seller.")
-        )
-    return seller
+def seller(env):
+    """The key's seller contact, or a 403."""
+    partner = caller(env)
+    if not partner.is_seller:
+        raise error(status.HTTP_403_FORBIDDEN, env._("The key's user is not a seller."))
+    return partner
 
 
-def _one(records, what):
+def one(records, what):
     """The records found, or a 404 naming ``what`` (a translated noun)."""
     if not records:
-        raise _error(
+        raise error(
             status.HTTP_404_NOT_FOUND,
             records.env._("%s not found.", what),
         )
     return records
+
+
+def visible(model, record_id, what, domain=()):
+    """The record ``record_id`` of ``model`` (a recordset, with the key
+    user's rights unless the caller says otherwise) that ``domain`` allows,
+    or a 404 naming ``what``."""
+    return one(model.search([("id", "=", record_id), *domain]), what)
+
+
+def new_router():
+    """A router of one resource: the shared errors and route class."""
+    return APIRouter(responses=ERRORS, route_class=MarketplaceRoute)
 
 
 class _ApiMessages:
@@ -139,21 +164,21 @@ class _ApiMessages:
         return source % (args or kwargs) if (args or kwargs) else source
 
 
-def _text(value, label, required=False, max_length=255):
+def text(value, label, required=False, max_length=255):
     """Checked text (no markup), a 400 error otherwise."""
     try:
         return clean_text(
             _ApiMessages, value, label, required=required, max_length=max_length
         )
-    except UserError as error:
-        raise _error(status.HTTP_400_BAD_REQUEST, error.args[0]) from error
+    except UserError as refused:
+        raise error(status.HTTP_400_BAD_REQUEST, refused.args[0]) from refused
 
 
-def _none(value):
+def none(value):
     return value or None
 
 
-def _flushing(func):
+def flushing(func):
     """Write the endpoint's changes as the key's user before answering: the
     fastapi dispatcher flushes what is left as the API runner, who may read
     almost nothing (not even a currency's rounding)."""

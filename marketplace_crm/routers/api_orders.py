@@ -1,26 +1,14 @@
 """The orders of the marketplace REST API: the order parts of a seller or a
 buyer and the buyers' ratings."""
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import status
 
+from . import api_common as common
 from . import schemas
-from .api_common import (
-    ERRORS,
-    NOT_FOUND,
-    ApiEnv,
-    MarketplaceRoute,
-    _error,
-    _flushing,
-    _me,
-    _none,
-    _one,
-    _seller,
-    _text,
-)
 
-router = APIRouter(responses=ERRORS, route_class=MarketplaceRoute)
+router = common.new_router()
 
 
 # ------------------------------------------------------------------ orders
@@ -38,7 +26,7 @@ def _part(part):
     return schemas.OrderPart(
         id=part.id,
         order_reference=order.name,
-        date_order=_none(part.date_order),
+        date_order=common.none(part.date_order),
         state=part.state,
         seller_id=part.seller_id.id,
         buyer_id=part.partner_id.id,
@@ -57,25 +45,23 @@ def _part(part):
 
 
 def _parts_domain(env, role):
-    me = _me(env)
+    me = common.caller(env)
     if role == "buyer":
         return [("partner_id", "child_of", me.id)]
-    return [("seller_id", "=", _seller(env).id)]
+    return [("seller_id", "=", common.seller(env).id)]
 
 
 @router.get("/orders", tags=["orders"], response_model=list[schemas.OrderPart])
 def list_order_parts(
-    env: ApiEnv,
+    env: common.ApiEnv,
+    paging: common.Page,
     role: Literal["seller", "buyer"] = "seller",
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
 ):
     """The seller's parts of confirmed orders (or, with ``role=buyer``, the
     parts of the key user's own purchases)."""
     parts = env["marketplace.order.seller"].search(
         [*_parts_domain(env, role), ("state", "=", "sale")],
-        limit=limit,
-        offset=offset,
+        **paging,
         order="date_order desc, id desc",
     )
     return [_part(part) for part in parts]
@@ -85,14 +71,11 @@ def list_order_parts(
     "/orders/{part_id}",
     tags=["orders"],
     response_model=schemas.OrderPart,
-    responses=NOT_FOUND,
+    responses=common.NOT_FOUND,
 )
-def read_order_part(part_id: Annotated[int, Path(ge=1)], env: ApiEnv):
+def read_order_part(part_id: common.RecordId, env: common.ApiEnv):
     return _part(
-        _one(
-            env["marketplace.order.seller"].search([("id", "=", part_id)]),
-            env._("Order"),
-        )
+        common.visible(env["marketplace.order.seller"], part_id, env._("Order"))
     )
 
 
@@ -101,25 +84,27 @@ def read_order_part(part_id: Annotated[int, Path(ge=1)], env: ApiEnv):
     tags=["orders"],
     status_code=status.HTTP_201_CREATED,
     response_model=schemas.RatingResult,
-    responses={**NOT_FOUND, 409: {"description": "Already rated"}},
+    responses={**common.NOT_FOUND, 409: {"description": "Already rated"}},
 )
-@_flushing
+@common.flushing
 def rate_seller(
-    part_id: Annotated[int, Path(ge=1)], body: schemas.RatingCreate, env: ApiEnv
+    part_id: common.RecordId, body: schemas.RatingCreate, env: common.ApiEnv
 ):
     """The buyer rates the seller of one of their confirmed orders, once."""
-    part = _one(
-        env["marketplace.order.seller"].search(
-            [*_parts_domain(env, "buyer"), ("id", "=", part_id), ("state", "=", "sale")]
-        ),
+    part = common.visible(
+        env["marketplace.order.seller"],
+        part_id,
         env._("Order"),
+        [*_parts_domain(env, "buyer"), ("state", "=", "sale")],
     )
     # sudo: ratings are written through the rating mixin in sudo, as by the
     # buyer's rating token; the part is the key user's own purchase.
     part_sudo = part.sudo()
     if part_sudo.rating_ids.filtered("consumed"):
-        raise _error(status.HTTP_409_CONFLICT, env._("This seller is already rated."))
-    feedback = _text(body.feedback, "feedback", max_length=2000)
+        raise common.error(
+            status.HTTP_409_CONFLICT, env._("This seller is already rated.")
+        )
+    feedback = common.text(body.feedback, "feedback", max_length=2000)
     part_sudo.rating_apply(body.rating, feedback=feedback or None)
     return schemas.RatingResult(
         order_part_id=part.id,

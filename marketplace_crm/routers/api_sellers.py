@@ -4,24 +4,14 @@ verification documents and sales figures."""
 import base64
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, UploadFile, status
+from fastapi import File, Form, UploadFile, status
 
 from odoo import fields, tools
 
+from . import api_common as common
 from . import schemas
-from .api_common import (
-    ERRORS,
-    ApiEnv,
-    MarketplaceRoute,
-    _error,
-    _flushing,
-    _none,
-    _one,
-    _seller,
-    _text,
-)
 
-router = APIRouter(responses=ERRORS, route_class=MarketplaceRoute)
+router = common.new_router()
 
 
 # ------------------------------------------------------------------ sellers
@@ -29,15 +19,15 @@ def _profile(seller):
     return schemas.SellerProfile(
         id=seller.id,
         name=seller.name,
-        email=_none(seller.email),
-        phone=_none(seller.phone),
-        shop_name=_none(seller.shop_name),
-        shop_description=_none(seller.shop_description),
-        street=_none(seller.street),
-        city=_none(seller.city),
-        zip=_none(seller.zip),
-        country_code=_none(seller.country_id.code),
-        registration_date=_none(seller.seller_registration_date),
+        email=common.none(seller.email),
+        phone=common.none(seller.phone),
+        shop_name=common.none(seller.shop_name),
+        shop_description=common.none(seller.shop_description),
+        street=common.none(seller.street),
+        city=common.none(seller.city),
+        zip=common.none(seller.zip),
+        country_code=common.none(seller.country_id.code),
+        registration_date=common.none(seller.seller_registration_date),
         verification_state=seller.verification_state or "draft",
         profile_completeness=seller.profile_completeness,
     )
@@ -49,25 +39,29 @@ def _profile(seller):
     status_code=status.HTTP_201_CREATED,
     response_model=schemas.SellerRegistered,
 )
-@_flushing
-def register_seller(body: schemas.SellerRegistration, env: ApiEnv):
+@common.flushing
+def register_seller(body: schemas.SellerRegistration, env: common.ApiEnv):
     """Register a seller (operator integrations: the key of a marketplace
     staff user). The seller gets a portal account and the invitation e-mail,
     as from the public registration form."""
     if not env.user.has_group("marketplace_crm.group_marketplace_user"):
-        raise _error(
+        raise common.error(
             status.HTTP_403_FORBIDDEN,
             env._("Only the marketplace team registers sellers."),
         )
     email = tools.email_normalize(body.email)
     if not email:
-        raise _error(status.HTTP_400_BAD_REQUEST, env._("Invalid e-mail address."))
+        raise common.error(
+            status.HTTP_400_BAD_REQUEST, env._("Invalid e-mail address.")
+        )
     data = {
-        "name": _text(body.name, "name", required=True, max_length=128),
+        "name": common.text(body.name, "name", required=True, max_length=128),
         "email": email,
-        "phone": _text(body.phone, "phone", max_length=32),
-        "shop_name": _text(body.shop_name, "shop_name", required=True, max_length=128),
-        "shop_description": _text(
+        "phone": common.text(body.phone, "phone", max_length=32),
+        "shop_name": common.text(
+            body.shop_name, "shop_name", required=True, max_length=128
+        ),
+        "shop_description": common.text(
             body.shop_description, "shop_description", max_length=2000
         ),
     }
@@ -78,7 +72,7 @@ def register_seller(body: schemas.SellerRegistration, env: ApiEnv):
     ) or env["res.users"].sudo().with_context(active_test=False).search_count(
         [("login", "=ilike", email)], limit=1
     ):
-        raise _error(
+        raise common.error(
             status.HTTP_409_CONFLICT,
             env._("This address already has an account: its owner opens the shop."),
         )
@@ -90,21 +84,21 @@ def register_seller(body: schemas.SellerRegistration, env: ApiEnv):
 
 
 @router.get("/sellers/me", tags=["sellers"], response_model=schemas.SellerProfile)
-def read_profile(env: ApiEnv):
+def read_profile(env: common.ApiEnv):
     """The profile of the key's seller."""
-    return _profile(_seller(env))
+    return _profile(common.seller(env))
 
 
 @router.patch("/sellers/me", tags=["sellers"], response_model=schemas.SellerProfile)
-@_flushing
-def update_profile(body: schemas.SellerProfileUpdate, env: ApiEnv):
+@common.flushing
+def update_profile(body: schemas.SellerProfileUpdate, env: common.ApiEnv):
     """Update the seller's own profile (only the fields sent)."""
-    seller = _seller(env)
+    seller = common.seller(env)
     given = body.model_dump(exclude_unset=True)
     vals = {}
     for fname in ("shop_name", "shop_description", "phone", "street", "city", "zip"):
         if fname in given:
-            vals[fname] = _text(
+            vals[fname] = common.text(
                 given[fname],
                 fname,
                 required=fname == "shop_name",
@@ -115,7 +109,9 @@ def update_profile(body: schemas.SellerProfileUpdate, env: ApiEnv):
             [("code", "=", (given["country_code"] or "").upper())], limit=1
         )
         if given["country_code"] and not country:
-            raise _error(status.HTTP_400_BAD_REQUEST, env._("Unknown country code."))
+            raise common.error(
+                status.HTTP_400_BAD_REQUEST, env._("Unknown country code.")
+            )
         vals["country_id"] = country.id
     # sudo: portal users may not write partners through the ORM; this is the
     # key user's own commercial contact, with the whitelisted fields above.
@@ -128,8 +124,8 @@ def _document(doc):
     return schemas.DocumentInfo(
         id=doc.id,
         document_type=doc.document_type_id.name,
-        file_name=_none(doc.file_name),
-        expiry_date=_none(doc.expiry_date),
+        file_name=common.none(doc.file_name),
+        expiry_date=common.none(doc.expiry_date),
         is_expired=doc.is_expired,
         uploaded_on=doc.create_date,
     )
@@ -141,29 +137,30 @@ def _document(doc):
     status_code=status.HTTP_201_CREATED,
     response_model=schemas.DocumentInfo,
 )
-@_flushing
+@common.flushing
 def upload_document(
-    env: ApiEnv,
+    env: common.ApiEnv,
     document_type_id: Annotated[int, Form()],
     file: Annotated[UploadFile, File(description="PDF, JPG or PNG")],
     expiry_date: Annotated[str | None, Form(description="YYYY-MM-DD")] = None,
 ):
     """Upload a verification document (multipart form)."""
-    seller = _seller(env)
+    seller = common.seller(env)
     # sudo: the document type picked, reference data only.
-    doc_type = _one(
-        env["marketplace.document.type"].sudo().search([("id", "=", document_type_id)]),
+    doc_type = common.visible(
+        env["marketplace.document.type"].sudo(),
+        document_type_id,
         env._("Document type"),
     )
     try:
         expiry = fields.Date.to_date(expiry_date) if expiry_date else False
     except ValueError as error:
-        raise _error(
+        raise common.error(
             status.HTTP_400_BAD_REQUEST, env._("The expiry date is not a valid date.")
         ) from error
     content = file.file.read()
     if not content:
-        raise _error(status.HTTP_400_BAD_REQUEST, env._("The file is empty."))
+        raise common.error(status.HTTP_400_BAD_REQUEST, env._("The file is empty."))
     # sudo: a document of the key user's own seller contact; the model checks
     # its type, size and expiry date.
     doc = (
@@ -174,7 +171,7 @@ def upload_document(
                 "partner_id": seller.id,
                 "document_type_id": doc_type.id,
                 "file": base64.b64encode(content),
-                "file_name": _text(file.filename, "file_name", max_length=255),
+                "file_name": common.text(file.filename, "file_name", max_length=255),
                 "expiry_date": expiry,
             }
         )
@@ -186,11 +183,11 @@ def upload_document(
 def _verification(seller):
     return schemas.VerificationStatus(
         verification_state=seller.verification_state or "draft",
-        rejection_reason=_none(seller.verification_rejection_reason),
-        decided_on=_none(seller.verification_date),
+        rejection_reason=common.none(seller.verification_rejection_reason),
+        decided_on=common.none(seller.verification_date),
         suspended=seller.seller_suspended,
         profile_completeness=seller.profile_completeness,
-        missing_items=_none(seller.profile_missing_items),
+        missing_items=common.none(seller.profile_missing_items),
         # sudo: portal users have no access to the documents through the ORM
         # (closed to RPC); these are the seller's own, metadata only.
         documents=[
@@ -207,9 +204,9 @@ def _verification(seller):
     tags=["sellers"],
     response_model=schemas.VerificationStatus,
 )
-def read_verification(env: ApiEnv):
+def read_verification(env: common.ApiEnv):
     """Verification status, what the profile still lacks, and the documents."""
-    return _verification(_seller(env))
+    return _verification(common.seller(env))
 
 
 @router.post(
@@ -217,12 +214,12 @@ def read_verification(env: ApiEnv):
     tags=["sellers"],
     response_model=schemas.VerificationStatus,
 )
-@_flushing
-def submit_verification(env: ApiEnv):
+@common.flushing
+def submit_verification(env: common.ApiEnv):
     """Submit the complete profile to the marketplace team."""
-    seller = _seller(env)
+    seller = common.seller(env)
     if seller.verification_state not in ("draft", "rejected"):
-        raise _error(
+        raise common.error(
             status.HTTP_409_CONFLICT,
             env._("The profile is already submitted or decided."),
         )
@@ -234,9 +231,9 @@ def submit_verification(env: ApiEnv):
 @router.get(
     "/sellers/me/figures", tags=["sellers"], response_model=schemas.SellerFigures
 )
-def read_figures(env: ApiEnv):
+def read_figures(env: common.ApiEnv):
     """Sales figures and ratings of the seller, as on the seller dashboard."""
-    seller = _seller(env)
+    seller = common.seller(env)
     listings = (
         env["product.template"]
         .with_context(active_test=False)
@@ -250,9 +247,9 @@ def read_figures(env: ApiEnv):
         sales_amount_prev_month=seller.seller_sale_amount_prev_month,
         sales_count_30d=seller.seller_sale_count_30d,
         sales_amount_30d=seller.seller_sale_amount_30d,
-        last_sale_date=_none(seller.seller_last_sale_date),
+        last_sale_date=common.none(seller.seller_last_sale_date),
         rating_average=seller.seller_rating_avg,
         rating_count=seller.seller_rating_count,
         listing_count=listings,
-        segment=_none(seller.seller_segment),
+        segment=common.none(seller.seller_segment),
     )

@@ -1,27 +1,14 @@
 """The support of the marketplace REST API: disputes and tickets, with their
 public comments."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, status
+from fastapi import status
 
 from odoo import tools
 
+from . import api_common as common
 from . import schemas
-from .api_common import (
-    ERRORS,
-    NOT_FOUND,
-    ApiEnv,
-    MarketplaceRoute,
-    _error,
-    _flushing,
-    _me,
-    _none,
-    _one,
-    _text,
-)
 
-router = APIRouter(responses=ERRORS, route_class=MarketplaceRoute)
+router = common.new_router()
 
 
 # ------------------------------------------------------------------ comments
@@ -38,7 +25,7 @@ def _comments(record):
     return [
         schemas.Comment(
             id=message.id,
-            author=_none(message.author_id.name),
+            author=common.none(message.author_id.name),
             date=message.date,
             body=tools.html2plaintext(message.body or ""),
         )
@@ -47,7 +34,7 @@ def _comments(record):
 
 
 def _post_comment(env, record, body):
-    text = _text(body.body, "body", required=True, max_length=5000)
+    text = common.text(body.body, "body", required=True, max_length=5000)
     # sudo: portal users may not post on records they cannot write; the key's
     # user is a party of this record (located with their rights) and the
     # message is authored by them.
@@ -74,34 +61,32 @@ def _dispute(dispute, with_comments=False):
         dispute_type=dispute.dispute_type,
         buyer_id=dispute.buyer_id.id,
         seller_id=dispute.seller_id.id,
-        order_id=_none(dispute.order_id.id),
+        order_id=common.none(dispute.order_id.id),
         amount=dispute.amount,
         is_critical=dispute.is_critical,
-        outcome=_none(dispute.outcome),
+        outcome=common.none(dispute.outcome),
         created_on=dispute.create_date,
         comments=_comments(dispute) if with_comments else [],
     )
 
 
 def _visible_dispute(env, dispute_id):
-    return _one(
-        env["marketplace.dispute"].search([("id", "=", dispute_id)]), env._("Dispute")
-    )
+    return common.visible(env["marketplace.dispute"], dispute_id, env._("Dispute"))
 
 
 @router.get("/disputes", tags=["disputes"], response_model=list[schemas.Dispute])
-def list_disputes(env: ApiEnv):
+def list_disputes(env: common.ApiEnv, paging: common.Page):
     """The disputes the key's user is a party to."""
-    return [_dispute(d) for d in env["marketplace.dispute"].search([], limit=200)]
+    return [_dispute(d) for d in env["marketplace.dispute"].search([], **paging)]
 
 
 @router.get(
     "/disputes/{dispute_id}",
     tags=["disputes"],
     response_model=schemas.Dispute,
-    responses=NOT_FOUND,
+    responses=common.NOT_FOUND,
 )
-def read_dispute(dispute_id: Annotated[int, Path(ge=1)], env: ApiEnv):
+def read_dispute(dispute_id: common.RecordId, env: common.ApiEnv):
     return _dispute(_visible_dispute(env, dispute_id), with_comments=True)
 
 
@@ -110,13 +95,13 @@ def read_dispute(dispute_id: Annotated[int, Path(ge=1)], env: ApiEnv):
     tags=["disputes"],
     status_code=status.HTTP_201_CREATED,
     response_model=schemas.Dispute,
-    responses={**NOT_FOUND, 409: {"description": "A dispute is already open"}},
+    responses={**common.NOT_FOUND, 409: {"description": "A dispute is already open"}},
 )
-@_flushing
-def open_dispute(body: schemas.DisputeCreate, env: ApiEnv):
+@common.flushing
+def open_dispute(body: schemas.DisputeCreate, env: common.ApiEnv):
     """The buyer opens a dispute against a seller of one of their orders."""
-    me = _me(env)
-    part = _one(
+    me = common.caller(env)
+    part = common.one(
         env["marketplace.order.seller"].search(
             [
                 ("partner_id", "child_of", me.id),
@@ -137,10 +122,12 @@ def open_dispute(body: schemas.DisputeCreate, env: ApiEnv):
             ("state", "in", ("open", "under_review")),
         ]
     ):
-        raise _error(
+        raise common.error(
             status.HTTP_409_CONFLICT, env._("A dispute on this order is already open.")
         )
-    description = _text(body.description, "description", required=True, max_length=5000)
+    description = common.text(
+        body.description, "description", required=True, max_length=5000
+    )
     # sudo: portal buyers may not create disputes through the ORM; the buyer
     # is the key's user and the order part was located with their rights.
     dispute = Dispute.sudo().create(
@@ -162,11 +149,13 @@ def open_dispute(body: schemas.DisputeCreate, env: ApiEnv):
     tags=["disputes"],
     status_code=status.HTTP_201_CREATED,
     response_model=schemas.Comment,
-    responses=NOT_FOUND,
+    responses=common.NOT_FOUND,
 )
-@_flushing
+@common.flushing
 def comment_dispute(
-    dispute_id: Annotated[int, Path(ge=1)], body: schemas.CommentCreate, env: ApiEnv
+    dispute_id: common.RecordId,
+    body: schemas.CommentCreate,
+    env: common.ApiEnv,
 ):
     return _post_comment(env, _visible_dispute(env, dispute_id), body)
 
@@ -177,33 +166,31 @@ def _ticket(ticket, with_comments=False):
         id=ticket.id,
         number=ticket.number or "",
         title=ticket.name,
-        stage=_none(ticket.stage_id.name),
+        stage=common.none(ticket.stage_id.name),
         closed=ticket.closed,
-        order_id=_none(ticket.sale_order_id.id),
+        order_id=common.none(ticket.sale_order_id.id),
         created_on=ticket.create_date,
         comments=_comments(ticket) if with_comments else [],
     )
 
 
 def _visible_ticket(env, ticket_id):
-    return _one(
-        env["helpdesk.ticket"].search([("id", "=", ticket_id)]), env._("Ticket")
-    )
+    return common.visible(env["helpdesk.ticket"], ticket_id, env._("Ticket"))
 
 
 @router.get("/tickets", tags=["tickets"], response_model=list[schemas.Ticket])
-def list_tickets(env: ApiEnv):
+def list_tickets(env: common.ApiEnv, paging: common.Page):
     """The tickets the key's user may read (their own, as on the portal)."""
-    return [_ticket(t) for t in env["helpdesk.ticket"].search([], limit=200)]
+    return [_ticket(t) for t in env["helpdesk.ticket"].search([], **paging)]
 
 
 @router.get(
     "/tickets/{ticket_id}",
     tags=["tickets"],
     response_model=schemas.Ticket,
-    responses=NOT_FOUND,
+    responses=common.NOT_FOUND,
 )
-def read_ticket(ticket_id: Annotated[int, Path(ge=1)], env: ApiEnv):
+def read_ticket(ticket_id: common.RecordId, env: common.ApiEnv):
     return _ticket(_visible_ticket(env, ticket_id), with_comments=True)
 
 
@@ -212,30 +199,27 @@ def read_ticket(ticket_id: Annotated[int, Path(ge=1)], env: ApiEnv):
     tags=["tickets"],
     status_code=status.HTTP_201_CREATED,
     response_model=schemas.Ticket,
-    responses=NOT_FOUND,
+    responses=common.NOT_FOUND,
 )
-@_flushing
-def open_ticket(body: schemas.TicketCreate, env: ApiEnv):
+@common.flushing
+def open_ticket(body: schemas.TicketCreate, env: common.ApiEnv):
     """Open a support ticket, about one of the user's orders if given."""
     user = env.user
     vals = {
-        "name": _text(body.title, "title", required=True, max_length=200),
+        "name": common.text(body.title, "title", required=True, max_length=200),
         "description": tools.plaintext2html(
-            _text(body.description, "description", required=True, max_length=5000)
+            common.text(body.description, "description", required=True, max_length=5000)
         ),
         "partner_id": user.partner_id.id,
         "partner_name": user.partner_id.name,
         "partner_email": user.partner_id.email,
     }
     if body.order_id:
-        order = _one(
-            env["sale.order"].search(
-                [
-                    ("id", "=", body.order_id),
-                    ("partner_id", "child_of", _me(env).id),
-                ]
-            ),
+        order = common.visible(
+            env["sale.order"],
+            body.order_id,
             env._("Order"),
+            [("partner_id", "child_of", common.caller(env).id)],
         )
         vals["sale_order_id"] = order.id
     # sudo: portal users may not create tickets through the ORM (the portal
@@ -249,10 +233,12 @@ def open_ticket(body: schemas.TicketCreate, env: ApiEnv):
     tags=["tickets"],
     status_code=status.HTTP_201_CREATED,
     response_model=schemas.Comment,
-    responses=NOT_FOUND,
+    responses=common.NOT_FOUND,
 )
-@_flushing
+@common.flushing
 def comment_ticket(
-    ticket_id: Annotated[int, Path(ge=1)], body: schemas.CommentCreate, env: ApiEnv
+    ticket_id: common.RecordId,
+    body: schemas.CommentCreate,
+    env: common.ApiEnv,
 ):
     return _post_comment(env, _visible_ticket(env, ticket_id), body)

@@ -435,6 +435,27 @@ class TestMarketplaceApi(HttpCase, MarketplaceCase):
         others = self.api("GET", "/tickets", self.key_other_buyer).json()
         self.assertNotIn(ticket.id, [t["id"] for t in others])
 
+    def test_lists_are_paged(self):
+        opened = [
+            self.api(
+                "POST",
+                "/tickets",
+                self.key_buyer,
+                {"title": f"Question {n}", "description": "About my order."},
+            ).json()["id"]
+            for n in range(2)
+        ]
+        first = self.api("GET", "/tickets?limit=1", self.key_buyer).json()
+        second = self.api("GET", "/tickets?limit=1&offset=1", self.key_buyer).json()
+        self.assertEqual((len(first), len(second)), (1, 1))
+        self.assertNotEqual(first[0]["id"], second[0]["id"])
+        every = self.api("GET", "/tickets?limit=200", self.key_buyer).json()
+        self.assertLessEqual(set(opened), {t["id"] for t in every})
+        for path in ("/tickets?limit=201", "/disputes?offset=-1", "/orders?limit=0"):
+            self.assertEqual(
+                self.api("GET", path, self.key_buyer).status_code, 422, path
+            )
+
     # ------------------------------------------------------------ documentation
     def test_openapi_document(self):
         response = self.url_open(f"{API}/openapi.json")

@@ -30,6 +30,26 @@ class TestSellerVerification(MarketplaceCase):
             sorted(tracked.mapped("new_value_char")), ["Pending", "Validated"]
         )
 
+    def test_outcome_email_is_queued_and_kept_in_the_chatter(self):
+        seller = self._create_seller("Told", email="told@example.com")
+        seller.action_submit_verification()
+        before = self.env["mail.mail"].search([])
+        seller.with_user(self.staff).action_validate_seller()
+        self.env.flush_all()
+        mail = self.env["mail.mail"].search(
+            [("id", "not in", before.ids), ("recipient_ids", "in", seller.ids)]
+        )
+        self.assertEqual(len(mail), 1, mail.mapped("subject"))
+        self.assertEqual(mail.recipient_ids, seller)
+        # Queued: sent by the mail queue, not during the click.
+        self.assertEqual(mail.state, "outgoing")
+        # Once sent, the queue deletes the e-mail: what the seller was told
+        # stays in the seller's history.
+        message = mail.mail_message_id
+        mail.unlink()
+        self.assertTrue(message.exists())
+        self.assertIn(message, seller.message_ids)
+
     def test_incomplete_profile_cannot_be_submitted(self):
         seller = self._create_seller("Incomplete", complete=False, shop_name="Shop")
         with self.assertRaisesRegex(UserError, "incomplete"):
