@@ -102,7 +102,8 @@ class ProductTemplate(models.Model):
 
     def _load_records_write(self, values):
         pending = self.env.context.get("marketplace_pending_sellers")
-        if pending is None or set(values) != {"marketplace_seller_id"}:
+        # ".id" rows carry the record's id among the values
+        if pending is None or set(values) - {"id"} != {"marketplace_seller_id"}:
             return super()._load_records_write(values)
         pending.setdefault(values["marketplace_seller_id"], []).append(self.id)
         return None

@@ -256,16 +256,18 @@ class TestBackfill(MarketplaceCase):
         self.assertFalse(any(tracked(t) for t in large))
 
     def test_import_of_sellers_keeps_the_publication_gate(self):
-        """A published listing cannot change seller by import either: the
-        import reports it and writes nothing, the other rows included."""
+        """A published listing cannot go to a seller who may not publish, by
+        import either: the import reports it and writes nothing, the other
+        rows included."""
         published = self._create_product(self.seller, "Online", 12).product_tmpl_id
         published.is_published = True
+        unverified = self._create_seller("Unverified Importer")
         free = self._unassigned_templates(1)
         result = self.env["product.template"].load(
             [".id", "marketplace_seller_id/.id"],
             [
-                [str(free.id), str(self.other_seller.id)],
-                [str(published.id), str(self.other_seller.id)],
+                [str(free.id), str(unverified.id)],
+                [str(published.id), str(unverified.id)],
             ],
         )
         self.assertFalse(result["ids"])
