@@ -4,6 +4,7 @@
 #   BENCH_SCALE=0.01 bash bench/run.sh   # a quick run on 1 % of the data
 #   BENCH_REUSE=1 bash bench/run.sh      # measure again on the existing database
 #   BENCH_ONLY=quality bash bench/run.sh # only the seller quality job
+#   BENCH_ONLY=import bash bench/run.sh  # only the bulk seller assignment
 # The figures land in bench/results/<date>.md (see bench/README.md).
 set -euo pipefail
 . "$(dirname "$0")/../scripts/env.sh"
@@ -42,6 +43,12 @@ if [ -z "$ONLY" ]; then
     "$PYTHON" "$ROOT/bench/measure.py" --database "$BENCH_DB" --addons-path "$(odoo_addons_path)" \
         --db-host "$PGHOST" --db-port "$PGPORT" --db-user "$PGUSER" --output "$OUT"
     echo "Written to $OUT"
+fi
+if [ "$ONLY" = import ]; then
+    "$PYTHON" "$ROOT/bench/measure_import.py" --database "$BENCH_DB" --addons-path "$(odoo_addons_path)" \
+        --db-host "$PGHOST" --db-port "$PGPORT" --db-user "$PGUSER" --output "${OUT%.md}-import.md"
+    echo "Written to ${OUT%.md}-import.md"
+    exit 0
 fi
 # The daily seller quality job, on the same data (see bench/README.md).
 [ -z "$ONLY" ] || [ "$ONLY" = quality ] || exit 0
