@@ -1,9 +1,9 @@
 """Demo data of the seller quality programme (called by
 ``demo/seller_quality_demo.xml`` only).
 
-A quarter of orders for four shops, so that the programme has something to
-evaluate on a fresh demo: a Top seller, a shop warned at the alert level, a
-shop in its grace period at the limit, and a shop suspended when its grace
+A quarter of orders for three shops, so that the programme has something to
+evaluate on a fresh demo: a Top seller, a shop in its grace period at the
+limit (warned at the alert level first), and a shop suspended when its grace
 period ended, whose appeal waits for the team; one shop is exempted.
 """
 
@@ -15,8 +15,7 @@ from odoo import api, fields, models
 QUALITY_DEMO = [
     ("seller_terre_feu", "product_tf_bowl", 12, []),
     ("seller_vannerie_rousse", "product_vr_placemats", 12, []),
-    ("seller_savons_sud", "product_ss_soap", 10, ["buyer_refunded", "partial_refund"]),
-    ("seller_bois_dore", "product_bd_board", 10, ["buyer_refunded", False, False]),
+    ("seller_savons_sud", "product_ss_soap", 10, ["buyer_refunded", False, False]),
 ]
 
 
@@ -77,9 +76,9 @@ class ResPartner(models.Model):
 
     @api.model
     def _demo_quality_suspension_and_appeal(self):
-        """Bois Doré's grace period ended with its dispute rate still at the
-        limit: the daily job suspends it, and the seller appeals."""
-        seller = self.env.ref("marketplace_crm.seller_bois_dore")
+        """Savons du Sud's grace period ended with its dispute rate still at
+        the limit: the daily job suspends it, and the seller appeals."""
+        seller = self.env.ref("marketplace_crm.seller_savons_sud")
         crossings = seller.quality_crossing_ids.filtered(
             lambda c: c.level == "limit" and c.state == "open"
         )
@@ -93,5 +92,5 @@ class ResPartner(models.Model):
                 "Two parcels were lost by the carrier; we changed carrier and "
                 "now ship every order with tracking.",
                 [],
-                "demo-appeal-bois-dore",
+                "demo-appeal-savons-sud",
             )

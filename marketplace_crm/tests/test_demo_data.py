@@ -49,7 +49,17 @@ class TestDemoData(TransactionCase):
         Event = self.env["marketplace.seller.event"]
         self.assertEqual(
             set(Event.search([]).mapped("event_type")),
-            {"profile_reminder", "inactivity_followup", "coaching", "reactivation"},
+            {
+                "profile_reminder",
+                "inactivity_followup",
+                "coaching",
+                "reactivation",
+                # the quality programme's story (demo/seller_quality_demo.xml)
+                "quality_alert",
+                "quality_grace",
+                "quality_suspension",
+                "quality_appeal",
+            },
         )
         coachings = Event.search([("event_type", "=", "coaching")])
         self.assertTrue(all(coachings.mapped("calendar_event_id")))
