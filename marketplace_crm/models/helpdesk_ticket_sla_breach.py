@@ -4,6 +4,7 @@ for the reports, and the escalation of breached SLAs to the manager."""
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .marketplace_batches import JobRun
 from .marketplace_claim import claim_ids
 from .marketplace_helpers import staff_user
 
@@ -54,15 +55,16 @@ class HelpdeskTicket(models.Model):
     def _cron_escalate_sla_breaches(self, batch_size=100):
         """Flag the tickets whose SLA deadline has passed and give their
         manager an activity, once per ticket."""
-        ids = self.search(
+        tickets = self.search(
             [("sla_expired", "=", True), ("sla_breached", "=", False)], order="id"
-        ).ids
-        cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(ids))
-        for start in range(0, len(ids), batch_size):
-            batch = self.browse(ids[start : start + batch_size])
-            batch._lock_unbreached()._escalate_sla_breach()
-            cron._commit_progress(len(batch))
+        )
+        with JobRun(self, "sla_breaches") as job:
+            job.run("_job_escalate_sla_breaches", tickets, batch_size=batch_size)
+
+    @api.model
+    def _job_escalate_sla_breaches(self, tickets):
+        """Escalate a batch of tickets not escalated yet."""
+        tickets._lock_unbreached()._escalate_sla_breach()
 
     def _lock_unbreached(self):
         """Lock these tickets, skipping those another worker holds or has
