@@ -5,7 +5,6 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .marketplace_batches import JobRun
-from .marketplace_claim import claim_ids
 from .marketplace_helpers import staff_user
 
 
@@ -63,25 +62,12 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _job_escalate_sla_breaches(self, tickets):
-        """Escalate a batch of tickets not escalated yet."""
-        tickets._lock_unbreached()._escalate_sla_breach()
-
-    def _lock_unbreached(self):
-        """Lock these tickets, skipping those another worker holds or has
-        already escalated: each breach is escalated exactly once."""
-        if not self:
-            return self
-        self.flush_recordset(["sla_breached"])
-        return self.browse(
-            claim_ids(
-                self.env,
-                SQL(
-                    "SELECT id FROM helpdesk_ticket WHERE id = ANY(%s) "
-                    "AND sla_breached IS NOT TRUE FOR UPDATE SKIP LOCKED",
-                    self.ids,
-                ),
-            )
-        )
+        """Escalate a batch of tickets not escalated yet. No row lock: Odoo
+        runs one instance of a scheduled job at a time (the job's row stays
+        locked while it runs, "Run Manually" included), the flag is written
+        in the batch's transaction, and a run stopped by its time budget goes
+        on after the last batch it committed."""
+        tickets.filtered(lambda t: not t.sla_breached)._escalate_sla_breach()
 
     def _escalate_sla_breach(self):
         self.write({"sla_breached": True, "sla_breach_date": fields.Datetime.now()})

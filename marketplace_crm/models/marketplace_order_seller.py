@@ -5,7 +5,6 @@ from odoo.tools import SQL
 
 from .marketplace_access import check_group
 from .marketplace_batches import JobRun
-from .marketplace_claim import claim_ids
 from .marketplace_params import get_param
 
 
@@ -181,27 +180,13 @@ class MarketplaceOrderSeller(models.Model):
     @api.model
     def _job_send_rating_requests(self, parts, template):
         """Send the requests of a batch of parts and flag them, in the batch's
-        transaction."""
-        locked = parts._lock_for_update()
-        for record in locked:
+        transaction. No row lock: Odoo runs one instance of a scheduled job
+        at a time (the job's row stays locked while it runs, "Run Manually"
+        included), a run stopped by its time budget goes on after the last
+        batch it committed, and the parts already flagged are skipped."""
+        parts = parts.filtered(lambda part: not part.rating_request_sent)
+        for record in parts:
             record.rating_send_request(
                 template, lang=record.partner_id.lang, force_send=False
             )
-        locked.rating_request_sent = True
-
-    def _lock_for_update(self):
-        """Lock these rows, skipping those another worker holds: a concurrent
-        run never sends the same request twice."""
-        if not self:
-            return self
-        self.flush_recordset(["rating_request_sent"])
-        return self.browse(
-            claim_ids(
-                self.env,
-                SQL(
-                    "SELECT id FROM marketplace_order_seller WHERE id = ANY(%s) "
-                    "AND rating_request_sent IS NOT TRUE FOR UPDATE SKIP LOCKED",
-                    self.ids,
-                ),
-            )
-        )
+        parts.rating_request_sent = True
