@@ -36,10 +36,18 @@ fi
 
 mkdir -p "$ROOT/bench/results"
 OUT="$ROOT/bench/results/$(date +%Y%m%d-%H%M%S).md"
-"$PYTHON" "$ROOT/bench/measure.py" --database "$BENCH_DB" --addons-path "$(odoo_addons_path)" \
-    --db-host "$PGHOST" --db-port "$PGPORT" --db-user "$PGUSER" --output "$OUT"
-echo "Written to $OUT"
+# Each script exits non-zero when one of its limits is exceeded; the next
+# ones still run, and this script then fails.
+status=0
+measure() {
+    "$PYTHON" "$ROOT/bench/$1" --database "$BENCH_DB" --addons-path "$(odoo_addons_path)" \
+        --db-host "$PGHOST" --db-port "$PGPORT" --db-user "$PGUSER" --output "$2" || status=1
+    echo "Written to $2"
+}
+measure measure.py "$OUT"
 # The daily seller quality job, on the same data (see bench/README.md).
-"$PYTHON" "$ROOT/bench/measure_quality.py" --database "$BENCH_DB" --addons-path "$(odoo_addons_path)" \
-    --db-host "$PGHOST" --db-port "$PGPORT" --db-user "$PGUSER" --output "${OUT%.md}-quality.md"
-echo "Written to ${OUT%.md}-quality.md"
+measure measure_quality.py "${OUT%.md}-quality.md"
+# The long scheduled jobs, in the scheduler and on 1 and 2 job workers
+# (see bench/README.md; BENCH_JOB_BATCH, BENCH_SEGMENT_BATCH: batch sizes).
+measure measure_jobs.py "${OUT%.md}-jobs.md"
+exit $status
