@@ -4,6 +4,7 @@ from odoo import api, models, tools
 from odoo.tools import SQL
 
 from ..models.marketplace_access import check_group
+from ..models.marketplace_batches import JobRun
 
 
 class MarketplaceReportSnapshot(models.AbstractModel):
@@ -96,7 +97,15 @@ class MarketplaceReportSnapshot(models.AbstractModel):
 
     @api.model
     def _cron_refresh_snapshots(self):
-        """Refresh every marketplace report snapshot."""
+        """Refresh every marketplace report snapshot, each committed on its
+        own: a run stopped by its time budget goes on with the next one."""
         names = self.env.registry[self._name]._inherit_children
-        for name in names:
-            self.env[name]._refresh_snapshot()
+        reports = self.env["ir.model"].search([("model", "in", list(names))])
+        with JobRun(self, "report_snapshots") as job:
+            job.run("_job_refresh_snapshots", reports, batch_size=1)
+
+    @api.model
+    def _job_refresh_snapshots(self, reports):
+        """Refresh the snapshots of ``reports`` (``ir.model`` records)."""
+        for report in reports:
+            self.env[report.model]._refresh_snapshot()
