@@ -223,19 +223,51 @@ class TestJobBatches(MarketplaceCase):
                 trap.perform_enqueued_jobs()
 
         self.assertEqual(self._result_of(queued), in_process)
-        self.assertTrue(in_process[0], "The job had work to do")
+        return in_process
 
     def test_profile_reminders_queued_same_result(self):
-        self._same_outcome_queued(
+        events, __, __ = self._same_outcome_queued(
             lambda: self.Event._cron_profile_reminders(batch_size=2),
             "_job_profile_reminders",
         )
+        self.assertTrue(events, "The job had work to do")
 
     def test_inactivity_followups_queued_same_result(self):
         with freeze_time("2026-01-05 09:00:00"):
             for i in range(3):
                 self._create_validated_seller(f"Quiet {i}", email=f"q{i}@example.com")
-        self._same_outcome_queued(
+        events, __, __ = self._same_outcome_queued(
             lambda: self.Event._cron_inactivity_followups(batch_size=2),
             "_job_inactivity_followups",
         )
+        self.assertTrue(events, "The job had work to do")
+
+    def test_segment_refresh_queued_same_result(self):
+        with freeze_time("2026-01-05 09:00:00"):
+            seller = self._create_validated_seller("Quiet", email="quiet@example.com")
+            self.env.flush_all()
+        self.assertNotEqual(seller.seller_segment, "inactive")
+        Partner = self.env["res.partner"]
+        __, __, segments = self._same_outcome_queued(
+            lambda: Partner._cron_refresh_marketplace_segments(batch_size=7),
+            "_job_refresh_marketplace_segments",
+        )
+        self.assertIn((seller.id, "inactive"), segments, "No sale for 74 days")
+
+    def test_settings_switch(self):
+        """The switch in Settings is what sends the jobs to the workers."""
+        settings = self.env["res.config.settings"].create(
+            {"marketplace_jobs_on_workers": True}
+        )
+        settings.execute()
+        with freeze_time(DAY), cron_batches_without_commit(self.env):
+            with trap_jobs() as trap:
+                self.Event._cron_profile_reminders(batch_size=2)
+            trap.assert_jobs_count(3, only=self.Event._job_profile_reminders)
+            self.assertFalse(self._reminded(), "Left to the job workers")
+            settings.marketplace_jobs_on_workers = False
+            settings.execute()
+            with trap_jobs() as trap:
+                self.Event._cron_profile_reminders(batch_size=2)
+            trap.assert_jobs_count(0)
+        self.assertLessEqual(self.new_sellers, self._reminded())
