@@ -99,10 +99,19 @@ class MarketplaceReportSnapshot(models.AbstractModel):
     def _cron_refresh_snapshots(self):
         """Refresh every marketplace report snapshot, each committed on its
         own: a run stopped by its time budget goes on with the next one."""
-        names = self.env.registry[self._name]._inherit_children
-        reports = self.env["ir.model"].search([("model", "in", list(names))])
         with JobRun(self, "report_snapshots") as job:
-            job.run("_job_refresh_snapshots", reports, batch_size=1)
+            job.run("_job_refresh_snapshots", self._snapshot_reports(), batch_size=1)
+
+    @api.model
+    def _refresh_all_snapshots(self):
+        """Refresh every snapshot in the current transaction (the Refresh
+        Report Data menu: no commit in the middle of a request)."""
+        self._job_refresh_snapshots(self._snapshot_reports())
+
+    @api.model
+    def _snapshot_reports(self):
+        names = self.env.registry[self._name]._inherit_children
+        return self.env["ir.model"].search([("model", "in", list(names))])
 
     @api.model
     def _job_refresh_snapshots(self, reports):
