@@ -40,6 +40,7 @@
         "data/ir_sequence_data.xml",
         "data/marketplace_document_type_data.xml",
         "data/ir_cron_data.xml",
+        "data/queue_job_channel_data.xml",
         "data/mail_template_data.xml",
         "data/mail_template_registration_data.xml",
         "data/mail_template_notification_data.xml",

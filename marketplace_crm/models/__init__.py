@@ -68,3 +68,4 @@ from . import marketplace_order_seller_backfill
 from . import res_partner_buyer_history
 from . import stock_quant
 from . import res_partner_email_consent
+from . import marketplace_job_cursor

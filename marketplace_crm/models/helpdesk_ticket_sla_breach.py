@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from .marketplace_claim import claim_ids
+from .marketplace_batches import JobRun
 from .marketplace_helpers import staff_user
 
 
@@ -57,32 +57,20 @@ class HelpdeskTicket(models.Model):
     def _cron_escalate_sla_breaches(self, batch_size=100):
         """Flag the tickets whose SLA deadline has passed and give their
         manager an activity, once per ticket."""
-        ids = self.search(
+        tickets = self.search(
             [("sla_expired", "=", True), ("sla_breached", "=", False)], order="id"
-        ).ids
-        cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(ids))
-        for start in range(0, len(ids), batch_size):
-            batch = self.browse(ids[start : start + batch_size])
-            batch._lock_unbreached()._escalate_sla_breach()
-            cron._commit_progress(len(batch))
-
-    def _lock_unbreached(self):
-        """Lock these tickets, skipping those another worker holds or has
-        already escalated: each breach is escalated exactly once."""
-        if not self:
-            return self
-        self.flush_recordset(["sla_breached"])
-        return self.browse(
-            claim_ids(
-                self.env,
-                SQL(
-                    "SELECT id FROM helpdesk_ticket WHERE id = ANY(%s) "
-                    "AND sla_breached IS NOT TRUE FOR UPDATE SKIP LOCKED",
-                    self.ids,
-                ),
-            )
         )
+        with JobRun(self, "sla_breaches") as job:
+            job.run("_job_escalate_sla_breaches", tickets, batch_size=batch_size)
+
+    @api.model
+    def _job_escalate_sla_breaches(self, tickets):
+        """Escalate a batch of tickets not escalated yet. No row lock: Odoo
+        runs one instance of a scheduled job at a time (the job's row stays
+        locked while it runs, "Run Manually" included), the flag is written
+        in the batch's transaction, and a run stopped by its time budget goes
+        on after the last batch it committed."""
+        tickets.filtered(lambda t: not t.sla_breached)._escalate_sla_breach()
 
     def _escalate_sla_breach(self):
         self.write({"sla_breached": True, "sla_breach_date": fields.Datetime.now()})

@@ -60,18 +60,3 @@ def window_action(env, xmlid, domain, context=None):
     action["domain"] = domain
     action["context"] = context or {}
     return action
-
-
-def run_in_batches(env, records, handler, batch_size=100):
-    """Call ``handler(batch)`` for each batch of ``records``, committing each
-    (``ir.cron._commit_progress``). Stops when the run's time budget is spent:
-    the scheduler runs the job again, and its claims make it go on with what
-    is left. Returns whether every batch was handled."""
-    cron = env["ir.cron"]
-    cron._commit_progress(remaining=len(records))
-    for start in range(0, len(records), batch_size):
-        batch = records[start : start + batch_size]
-        handler(batch)
-        if not cron._commit_progress(len(batch)):
-            return False
-    return True

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .marketplace_access import check_group
-from .marketplace_claim import claim_ids
+from .marketplace_batches import JobRun
 from .marketplace_params import get_param
 
 
@@ -173,32 +173,20 @@ class MarketplaceOrderSeller(models.Model):
             ("date_order", "<=", now - timedelta(days=delay)),
             ("date_order", ">=", now - timedelta(days=max(max_age, 0))),
         ]
-        ids = self.search(domain, order="id").ids
-        cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(ids))
-        for start in range(0, len(ids), batch_size):
-            batch = self.browse(ids[start : start + batch_size])
-            locked = batch._lock_for_update()
-            for record in locked:
-                record.rating_send_request(
-                    template, lang=record.partner_id.lang, force_send=False
-                )
-            locked.rating_request_sent = True
-            cron._commit_progress(len(batch))
+        parts = self.search(domain, order="id")
+        with JobRun(self, "rating_requests") as job:
+            job.run("_job_send_rating_requests", parts, template, batch_size=batch_size)
 
-    def _lock_for_update(self):
-        """Lock these rows, skipping those another worker holds: a concurrent
-        run never sends the same request twice."""
-        if not self:
-            return self
-        self.flush_recordset(["rating_request_sent"])
-        return self.browse(
-            claim_ids(
-                self.env,
-                SQL(
-                    "SELECT id FROM marketplace_order_seller WHERE id = ANY(%s) "
-                    "AND rating_request_sent IS NOT TRUE FOR UPDATE SKIP LOCKED",
-                    self.ids,
-                ),
+    @api.model
+    def _job_send_rating_requests(self, parts, template):
+        """Send the requests of a batch of parts and flag them, in the batch's
+        transaction. No row lock: Odoo runs one instance of a scheduled job
+        at a time (the job's row stays locked while it runs, "Run Manually"
+        included), a run stopped by its time budget goes on after the last
+        batch it committed, and the parts already flagged are skipped."""
+        parts = parts.filtered(lambda part: not part.rating_request_sent)
+        for record in parts:
+            record.rating_send_request(
+                template, lang=record.partner_id.lang, force_send=False
             )
-        )
+        parts.rating_request_sent = True

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .marketplace_batches import JobRun
 from .marketplace_claim import claim_ids
 from .marketplace_helpers import post_template, staff_user
 from .marketplace_params import get_param
@@ -222,20 +223,21 @@ class MarketplacePartnerContract(models.Model):
         template = self.env.ref(
             "marketplace_crm.mail_template_contract_renewal", raise_if_not_found=False
         )
-        ids = (
-            self.search(
-                [("date_end", ">=", today), ("date_end", "<=", horizon)], order="id"
+        contracts = self.search(
+            [("date_end", ">=", today), ("date_end", "<=", horizon)], order="id"
+        ).filtered(lambda c: c.renewal_reminded_for != c.date_end)
+        with JobRun(self, "contract_renewals") as job:
+            job.run(
+                "_job_send_renewal_reminders",
+                contracts,
+                template,
+                batch_size=batch_size,
             )
-            .filtered(lambda c: c.renewal_reminded_for != c.date_end)
-            .ids
-        )
-        cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(ids))
-        for start in range(0, len(ids), batch_size):
-            batch = self.browse(ids[start : start + batch_size])
-            for contract in batch._claim_renewal_reminders():
-                contract._send_renewal_reminder(template)
-            cron._commit_progress(len(batch))
+
+    @api.model
+    def _job_send_renewal_reminders(self, contracts, template):
+        for contract in contracts._claim_renewal_reminders():
+            contract._send_renewal_reminder(template)
 
     def _claim_renewal_reminders(self):
         """Mark these contracts as reminded for their current term and return

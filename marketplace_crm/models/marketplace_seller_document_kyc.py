@@ -4,6 +4,7 @@ from odoo import api, fields, models
 
 from .marketplace_access import check_group
 from .marketplace_helpers import send_template
+from .marketplace_batches import JobRun
 from .marketplace_quality_params import quality_param
 
 
@@ -129,7 +130,16 @@ class MarketplaceSellerDocument(models.Model):
                 ):
                     doc._kyc_remind(days_left)
 
-        Event._run_in_batches(soon, remind)
+        with JobRun(Event, "kyc_expiry") as job:
+            if not job.run(remind, soon):
+                return
+            self._kyc_expire_documents(job, today)
+
+    @api.model
+    def _kyc_expire_documents(self, job, today):
+        """Ask the sellers with an expired current document for
+        re-verification, once per set of expired documents."""
+        Event = self.env["marketplace.seller.event"]
         expired = self._kyc_current_documents(
             [
                 ("expiry_date", "<", today),
@@ -144,7 +154,7 @@ class MarketplaceSellerDocument(models.Model):
                 if Event._claim(seller, "kyc_reverification", episode):
                     seller._kyc_require_reverification(docs)
 
-        Event._run_in_batches(expired, expire)
+        job.run(expire, expired)
 
     def _kyc_remind(self, days_left):
         self.ensure_one()

@@ -5,8 +5,9 @@ import pytz
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .marketplace_batches import MAIL_CHANNEL, JobRun, run_in_batches
 from .marketplace_claim import claim_ids
-from .marketplace_helpers import run_in_batches, send_template, staff_user
+from .marketplace_helpers import send_template, staff_user
 from .marketplace_params import get_param
 
 EVENT_TYPES = [
@@ -93,7 +94,8 @@ class MarketplaceSellerEvent(models.Model):
 
     @api.model
     def _run_in_batches(self, sellers, handler, batch_size=100):
-        """Call ``handler(batch)`` per batch of sellers, committing each."""
+        """Call ``handler(batch)`` per batch of sellers, committing each (no
+        cursor: the handler's claims skip what an earlier run did)."""
         return run_in_batches(self.env, sellers, handler, batch_size)
 
     # ------------------------------------------------------------ 1. profile reminders
@@ -113,49 +115,71 @@ class MarketplaceSellerEvent(models.Model):
         return sellers.filtered(lambda s: s.id not in listed)
 
     @api.model
-    def _cron_profile_reminders(self):
+    def _cron_profile_reminders(self, batch_size=100):
         """Sellers registered for N days with no product listed get the
         profile-completion e-mail once, and optionally a second reminder."""
         today = fields.Date.context_today(self)
         days = get_param(self.env, "profile_reminder_days")
-        base = [
+        sellers = self._sellers_without_listing(
+            [
+                *self._profile_reminder_domain(),
+                ("seller_registration_date", "<=", today - timedelta(days=days)),
+            ]
+        )
+        with JobRun(self, "profile_reminders") as job:
+            if not job.run(
+                "_job_profile_reminders",
+                sellers,
+                batch_size=batch_size,
+                channel=MAIL_CHANNEL,
+                description=self.env._("Profile reminders"),
+            ):
+                return
+            second_days = get_param(self.env, "profile_second_reminder_days")
+            if not second_days:
+                return
+            first = self.search(
+                [
+                    ("event_type", "=", "profile_reminder"),
+                    ("date", "<=", fields.Datetime.now() - timedelta(days=second_days)),
+                ]
+            )
+            sellers = self._sellers_without_listing(
+                [*self._profile_reminder_domain(), ("id", "in", first.seller_id.ids)]
+            )
+            job.run(
+                "_job_second_profile_reminders",
+                sellers,
+                batch_size=batch_size,
+                channel=MAIL_CHANNEL,
+                description=self.env._("Second profile reminders"),
+            )
+
+    @api.model
+    def _profile_reminder_domain(self):
+        return [
             ("is_seller", "=", True),
             ("seller_suspended", "=", False),
             ("verification_state", "!=", "rejected"),
         ]
-        sellers = self._sellers_without_listing(
-            [*base, ("seller_registration_date", "<=", today - timedelta(days=days))]
-        )
 
-        def remind(batch):
-            for seller in batch:
-                if self._hold_out("profile_reminder", seller, "registration"):
-                    continue
-                self._claim(seller, "profile_reminder", "registration")._send_template(
-                    "marketplace_crm.mail_template_profile_reminder"
-                )
+    @api.model
+    def _job_profile_reminders(self, sellers):
+        """A batch of the profile reminders (in the cron or a queue job)."""
+        for seller in sellers:
+            if self._hold_out("profile_reminder", seller, "registration"):
+                continue
+            self._claim(seller, "profile_reminder", "registration")._send_template(
+                "marketplace_crm.mail_template_profile_reminder"
+            )
 
-        self._run_in_batches(sellers, remind)
-        second_days = get_param(self.env, "profile_second_reminder_days")
-        if not second_days:
-            return
-        first = self.search(
-            [
-                ("event_type", "=", "profile_reminder"),
-                ("date", "<=", fields.Datetime.now() - timedelta(days=second_days)),
-            ]
-        )
-        sellers = self._sellers_without_listing(
-            [*base, ("id", "in", first.seller_id.ids)]
-        )
-
-        def remind_again(batch):
-            for seller in batch:
-                self._claim(
-                    seller, "profile_reminder_2", "registration"
-                )._send_template("marketplace_crm.mail_template_profile_reminder_2")
-
-        self._run_in_batches(sellers, remind_again)
+    @api.model
+    def _job_second_profile_reminders(self, sellers):
+        """A batch of the second profile reminders."""
+        for seller in sellers:
+            self._claim(seller, "profile_reminder_2", "registration")._send_template(
+                "marketplace_crm.mail_template_profile_reminder_2"
+            )
 
     # ------------------------------------------------------------ 2. inactivity
     @api.model
@@ -168,7 +192,7 @@ class MarketplaceSellerEvent(models.Model):
         )
 
     @api.model
-    def _cron_inactivity_followups(self):
+    def _cron_inactivity_followups(self, batch_size=100):
         """Record reactivations (a sale after a follow-up), then send the
         guide to improving descriptions and visuals to each seller without a
         sale for N days, once per inactivity episode."""
@@ -182,21 +206,36 @@ class MarketplaceSellerEvent(models.Model):
             ],
             order="id",
         )
-        # Inactivity is the segment rule's: bring the segments up to date
-        # (set-based), then read them.
-        selling._refresh_marketplace_figures()
-        sellers = selling.filtered(lambda s: s.seller_segment == "inactive")
+        with JobRun(self, "inactivity_followups") as job:
+            # Inactivity is the segment rule's: bring the segments up to date
+            # (set-based, a batch at a time), then read them.
+            if not job.run(
+                "_job_refresh_figures", selling, batch_size=max(batch_size, 5000)
+            ):
+                return
+            sellers = selling.filtered(lambda s: s.seller_segment == "inactive")
+            job.run(
+                "_job_inactivity_followups",
+                sellers,
+                batch_size=batch_size,
+                channel=MAIL_CHANNEL,
+                description=self.env._("Inactivity follow-ups"),
+            )
 
-        def follow_up(batch):
-            for seller in batch:
-                episode = self._inactivity_episode(seller)
-                if self._hold_out("inactivity_followup", seller, episode):
-                    continue
-                self._claim(seller, "inactivity_followup", episode)._send_template(
-                    "marketplace_crm.mail_template_inactivity_guide"
-                )
+    @api.model
+    def _job_refresh_figures(self, sellers):
+        sellers._refresh_marketplace_figures()
 
-        self._run_in_batches(sellers, follow_up)
+    @api.model
+    def _job_inactivity_followups(self, sellers):
+        """A batch of the inactivity follow-ups (in the cron or a queue job)."""
+        for seller in sellers:
+            episode = self._inactivity_episode(seller)
+            if self._hold_out("inactivity_followup", seller, episode):
+                continue
+            self._claim(seller, "inactivity_followup", episode)._send_template(
+                "marketplace_crm.mail_template_inactivity_guide"
+            )
 
     @api.model
     def _record_reactivations(self):

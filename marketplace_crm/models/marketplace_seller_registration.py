@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, email_normalize
 
+from .marketplace_batches import JobRun
+from .marketplace_claim import claim_ids
 from .marketplace_helpers import send_template
 from .marketplace_input import clean_text
 
@@ -101,31 +103,34 @@ class MarketplaceSellerRegistration(models.Model):
     @api.model
     def _cron_process_registrations(self, batch_size=50):
         """Handle the pending requests, a batch at a time, each batch
-        committed. Rows are taken with SKIP LOCKED: two workers share the
-        requests without waiting for or failing on each other."""
-        cron = self.env["ir.cron"]
-        while True:
-            self.env.cr.execute(
-                SQL(
-                    """
-                    SELECT id FROM marketplace_seller_registration
-                     WHERE state = 'pending'
-                  ORDER BY id
-                     LIMIT %s
-                       FOR UPDATE SKIP LOCKED
-                    """,
-                    batch_size,
-                )
-            )
-            batch = self.browse(row[0] for row in self.env.cr.fetchall())
-            if not batch:
-                break
-            for registration in batch:
-                registration._process()
-            if not cron._commit_progress(len(batch)):
-                break
-        self._purge_processed()
+        committed, then purge the old processed ones. Requests sent while the
+        job runs trigger its next run."""
+        pending = self.search([("state", "=", "pending")], order="id")
+        with JobRun(self, "registrations") as job:
+            if job.run("_job_process_registrations", pending, batch_size=batch_size):
+                self._purge_processed()
         return True
+
+    @api.model
+    def _job_process_registrations(self, registrations):
+        """Handle those of ``registrations`` still pending. Rows are taken
+        with SKIP LOCKED: a worker handling the same requests at once (a
+        manual run of the job, say) neither waits for nor fails on them."""
+        self.flush_model(["state"])
+        claimed = claim_ids(
+            self.env,
+            SQL(
+                """
+                SELECT id FROM marketplace_seller_registration
+                 WHERE id = ANY(%s) AND state = 'pending'
+              ORDER BY id
+                   FOR UPDATE SKIP LOCKED
+                """,
+                registrations.ids,
+            ),
+        )
+        for registration in self.browse(claimed):
+            registration._process()
 
     def _process(self):
         self.ensure_one()

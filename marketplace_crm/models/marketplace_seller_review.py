@@ -4,6 +4,7 @@ from fractions import Fraction
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
 
+from .marketplace_batches import MAIL_CHANNEL, JobRun
 from .marketplace_claim import claim_ids
 from .marketplace_helpers import send_template
 from .marketplace_order_seller import sale_condition
@@ -84,17 +85,28 @@ class MarketplaceSellerReview(models.Model):
             ],
             order="id",
         )
-        cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(sellers))
-        for start in range(0, len(sellers), batch_size):
-            batch = sellers[start : start + batch_size]
-            for vals in self._review_values(batch, month):
-                review = self._create_once(vals)
-                if review.declined and not self.env["marketplace.holdout"]._hold_out(
-                    "monthly_review", review.seller_id, review.month.isoformat()
-                ):
-                    review._send_review()
-            cron._commit_progress(len(batch))
+        with JobRun(self, "monthly_reviews") as job:
+            job.run(
+                "_job_monthly_reviews",
+                sellers,
+                month.isoformat(),
+                batch_size=batch_size,
+                channel=MAIL_CHANNEL,
+                description=self.env._("Monthly reviews"),
+            )
+
+    @api.model
+    def _job_monthly_reviews(self, sellers, month):
+        """Review ``month`` (ISO date of its first day) for a batch of sellers,
+        and send the review to those who declined (in the cron or a queue
+        job)."""
+        month = fields.Date.to_date(month)
+        for vals in self._review_values(sellers, month):
+            review = self._create_once(vals)
+            if review.declined and not self.env["marketplace.holdout"]._hold_out(
+                "monthly_review", review.seller_id, review.month.isoformat()
+            ):
+                review._send_review()
 
     @api.model
     def _create_once(self, vals):

@@ -126,6 +126,14 @@ class ResConfigSettings(models.TransientModel):
         help="A seller whose monthly sales fall by this share or more (or whose "
         "rating falls by half a star) receives the review e-mail with advice.",
     )
+    marketplace_jobs_on_workers = fields.Boolean(
+        "Run Long Jobs on Job Workers",
+        config_parameter="marketplace_crm.jobs_on_workers",
+        help="The daily jobs over every seller (profile reminders, inactivity "
+        "follow-ups, monthly reviews, segment refresh) queue one job per batch "
+        "for the job workers (queue_job) instead of running in the scheduler. "
+        "Needs Odoo started with the job runner.",
+    )
 
     # Control groups: per growth automation, "measure with a control group"
     # and the share of eligible records held out (see marketplace_holdout.py).

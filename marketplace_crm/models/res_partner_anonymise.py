@@ -11,6 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
+from .marketplace_batches import JobRun
 from .marketplace_params import get_param
 
 _logger = logging.getLogger(__name__)
@@ -208,13 +209,13 @@ class ResPartner(models.Model):
             ],
             order="id",
         )
-        cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(sellers))
-        for start in range(0, len(sellers), batch_size):
-            batch = sellers[start : start + batch_size]
-            for seller in batch:
-                seller._marketplace_apply_retention()
-            cron._commit_progress(len(batch))
+        with JobRun(self, "marketplace_retention") as job:
+            job.run("_job_marketplace_retention", sellers, batch_size=batch_size)
+
+    @api.model
+    def _job_marketplace_retention(self, sellers):
+        for seller in sellers:
+            seller._marketplace_apply_retention()
 
     def _marketplace_apply_retention(self):
         self.ensure_one()

@@ -14,6 +14,7 @@ refreshes the metrics and applies these rules.
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .marketplace_batches import JobRun
 from .marketplace_quality_params import quality_param
 
 
@@ -91,15 +92,16 @@ class ResPartner(models.Model):
         self._quality_end_expired_exemptions()
         self.env.flush_all()
         self.env.cr.execute("SELECT id FROM res_partner WHERE is_seller ORDER BY id")
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(ids))
-        for start in range(0, len(ids), batch_size):
-            batch = self.browse(ids[start : start + batch_size])
-            batch._refresh_seller_quality()
-            cron._commit_progress(len(batch))
-        self._quality_apply_grace_ends()
+        sellers = self.browse([row[0] for row in self.env.cr.fetchall()])
+        with JobRun(self, "seller_quality") as job:
+            # In this process only: the grace ends follow the whole refresh.
+            if job.run("_job_refresh_seller_quality", sellers, batch_size=batch_size):
+                self._quality_apply_grace_ends()
         return True
+
+    @api.model
+    def _job_refresh_seller_quality(self, sellers):
+        sellers._refresh_seller_quality()
 
     # ------------------------------------------------------------ exemptions
     @api.model

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .marketplace_batches import CHANNEL, JobRun
 from .marketplace_params import get_param
 from .res_partner_sales_figures import FIGURES_CHANGED, FIGURES_CTE, FIGURES_SET
 
@@ -199,22 +200,28 @@ class ResPartner(models.Model):
         Set-based: each batch of ``batch_size`` partners is read by one query,
         which writes the figures that changed and names the partners whose
         segment moves; those few are recomputed through the ORM. Each batch is
-        committed. Running it twice, or in two workers at once, writes the
-        same values.
+        committed; a run stopped by its time budget goes on where it stopped.
+        Running it twice, or in two workers at once, writes the same values.
         """
         self.env.flush_all()
         self.env.cr.execute(
             "SELECT id FROM res_partner WHERE is_seller OR is_buyer ORDER BY id"
         )
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(ids))
-        for start in range(0, len(ids), batch_size):
-            batch = self.browse(ids[start : start + batch_size])
-            batch._refresh_marketplace_figures()
-            if not cron._commit_progress(len(batch)):
-                break
+        partners = self.browse([row[0] for row in self.env.cr.fetchall()])
+        with JobRun(self, "marketplace_segments") as job:
+            job.run(
+                "_job_refresh_marketplace_segments",
+                partners,
+                batch_size=batch_size,
+                channel=CHANNEL,
+                description=self.env._("Refresh of the marketplace segments"),
+            )
         return True
+
+    @api.model
+    def _job_refresh_marketplace_segments(self, partners):
+        """A batch of the segment refresh (in the cron or a queue job)."""
+        partners._refresh_marketplace_figures()
 
     def _marketplace_refresh_params(self):
         params = super()._marketplace_refresh_params()

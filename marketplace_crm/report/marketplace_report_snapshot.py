@@ -4,6 +4,7 @@ from odoo import api, models, tools
 from odoo.tools import SQL
 
 from ..models.marketplace_access import check_group
+from ..models.marketplace_batches import JobRun
 
 
 class MarketplaceReportSnapshot(models.AbstractModel):
@@ -101,7 +102,24 @@ class MarketplaceReportSnapshot(models.AbstractModel):
 
     @api.model
     def _cron_refresh_snapshots(self):
-        """Refresh every marketplace report snapshot."""
+        """Refresh every marketplace report snapshot, each committed on its
+        own: a run stopped by its time budget goes on with the next one."""
+        with JobRun(self, "report_snapshots") as job:
+            job.run("_job_refresh_snapshots", self._snapshot_reports(), batch_size=1)
+
+    @api.model
+    def _refresh_all_snapshots(self):
+        """Refresh every snapshot in the current transaction (the Refresh
+        Report Data menu: no commit in the middle of a request)."""
+        self._job_refresh_snapshots(self._snapshot_reports())
+
+    @api.model
+    def _snapshot_reports(self):
         names = self.env.registry[self._name]._inherit_children
-        for name in names:
-            self.env[name]._refresh_snapshot()
+        return self.env["ir.model"].search([("model", "in", list(names))])
+
+    @api.model
+    def _job_refresh_snapshots(self, reports):
+        """Refresh the snapshots of ``reports`` (``ir.model`` records)."""
+        for report in reports:
+            self.env[report.model]._refresh_snapshot()

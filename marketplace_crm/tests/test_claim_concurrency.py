@@ -3,6 +3,7 @@ from contextlib import closing, contextmanager
 from datetime import date
 
 from odoo import SUPERUSER_ID, api
+from odoo.exceptions import UserError
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, tagged
 
@@ -126,71 +127,28 @@ class TestClaimsLoseQuietly(TransactionCase):
     # Back-in-stock runs on core's mechanism: tests/test_back_in_stock.py
     # checks two concurrent runs there.
 
-    def test_sla_breach_escalation(self):
-        saved = {}
-
-        def setup(env):
-            ticket = env["helpdesk.ticket"].browse(
-                self._first_id(env, "helpdesk_ticket")
-            )
-            saved["breached"] = ticket.sla_breached
-            env.cr.execute(
-                "UPDATE helpdesk_ticket SET sla_breached = FALSE WHERE id = %s",
-                [ticket.id],
-            )
-            return ticket.id
-
-        def claim(env, rid):
-            # The job's claim, then its flag (its activity is left out).
-            locked = env["helpdesk.ticket"].browse(rid)._lock_unbreached()
-            env.cr.execute(
-                "UPDATE helpdesk_ticket SET sla_breached = TRUE WHERE id = ANY(%s)",
-                [locked.ids],
-            )
-            return locked.ids
-
-        self.assertClaimedOnce(
-            setup,
-            claim,
-            lambda env, rid: env.cr.execute(
-                "UPDATE helpdesk_ticket SET sla_breached = %s WHERE id = %s",
-                [saved["breached"], rid],
-            ),
-        )
-
-    def test_rating_request(self):
-        saved = {}
-
-        def setup(env):
-            part = env["marketplace.order.seller"].browse(
-                self._first_id(env, "marketplace_order_seller")
-            )
-            saved["sent"] = part.rating_request_sent
-            env.cr.execute(
-                "UPDATE marketplace_order_seller SET rating_request_sent = FALSE "
-                "WHERE id = %s",
-                [part.id],
-            )
-            return part.id
-
-        def claim(env, rid):
-            locked = env["marketplace.order.seller"].browse(rid)._lock_for_update()
-            env.cr.execute(
-                "UPDATE marketplace_order_seller SET rating_request_sent = TRUE "
-                "WHERE id = ANY(%s)",
-                [locked.ids],
-            )
-            return locked.ids
-
-        self.assertClaimedOnce(
-            setup,
-            claim,
-            lambda env, rid: env.cr.execute(
-                "UPDATE marketplace_order_seller SET rating_request_sent = %s "
-                "WHERE id = %s",
-                [saved["sent"], rid],
-            ),
-        )
+    def test_one_run_of_a_job_at_a_time(self):
+        """The rating requests and the SLA escalation take no row lock:
+        Odoo locks a scheduled job's row while it runs, so a second run (the
+        scheduler's or "Run Manually") is refused until the first ends; the
+        flag each batch writes, committed with it, keeps the next run from
+        doing a record again."""
+        for xmlid in (
+            "marketplace_crm.ir_cron_send_seller_rating_requests",
+            "marketplace_crm.ir_cron_escalate_sla_breaches",
+        ):
+            with self._two_workers() as (env1, env2):
+                cron_id = env1.ref(xmlid).id
+                try:
+                    running = env1["ir.cron"]._acquire_one_job(
+                        env1.cr, cron_id, include_not_ready=True
+                    )
+                    self.assertTrue(running, "The first worker runs the job")
+                    with self.assertRaises(UserError):
+                        env2["ir.cron"].browse(cron_id).method_direct_trigger()
+                finally:
+                    env1.cr.rollback()
+                    env2.cr.rollback()
 
     # ------------------------------------------------------------ unique keys
     def assertSkipsHeldRows(self, claim, cleanup):

@@ -6,7 +6,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import MarketplaceCase
+from .common import MarketplaceCase, cron_batches_without_commit
 
 REPORTS = (
     "marketplace.sales.report",
@@ -192,7 +192,8 @@ class TestMultiCompany(MarketplaceCase):
         self.env["marketplace.seller.event"]._claim(
             self.seller, "inactivity_followup", "mc-b"
         )
-        self.env["marketplace.report.snapshot"]._cron_refresh_snapshots()
+        with cron_batches_without_commit(self.env):
+            self.env["marketplace.report.snapshot"]._cron_refresh_snapshots()
         self.env.flush_all()
         return order_b, dispute, contract, ticket
 

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .common import MarketplaceCase
+from .common import MarketplaceCase, cron_batches_without_commit
 
 
 @tagged("post_install", "-at_install")
@@ -30,7 +30,8 @@ class TestReports(MarketplaceCase):
         Report = self.env["marketplace.sales.report"]
         domain = [("categ_id", "in", (self.cat_a | self.cat_b).ids)]
         self.assertFalse(Report.search_count(domain), "Not in the snapshot yet")
-        self.env["marketplace.report.snapshot"]._cron_refresh_snapshots()
+        with cron_batches_without_commit(self.env):
+            self.env["marketplace.report.snapshot"]._cron_refresh_snapshots()
         groups = Report._read_group(
             domain,
             ["date:month", "categ_id"],
