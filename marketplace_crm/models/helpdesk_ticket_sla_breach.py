@@ -5,7 +5,6 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools import SQL
 
 from .marketplace_batches import JobRun
 from .marketplace_helpers import staff_user

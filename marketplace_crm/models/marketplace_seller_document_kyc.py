@@ -3,8 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from .marketplace_access import check_group
-from .marketplace_helpers import send_template
 from .marketplace_batches import JobRun
+from .marketplace_helpers import send_template
 from .marketplace_quality_params import quality_param
 
 
