@@ -1,12 +1,9 @@
 from odoo.tests import HttpCase, tagged
 
 
-@tagged("post_install", "-at_install")
-class TestMarketplaceScreens(HttpCase):
-    """Every screen of the Marketplace app opens without an error, for a
-    manager and for a Marketplace user: every menu, in every view of its
-    action (list, kanban, form, pivot, graph, activity...); the dashboard
-    shows no error value."""
+class MarketplaceUiCase(HttpCase):
+    """Browser tests as the demo's manager (admin) and Marketplace user
+    (mp_agent), with the asset bundles built once for the class."""
 
     # The first page of a fresh database builds the asset bundles, which can
     # hold the test cursor longer than the default 20 s on a busy machine.
@@ -29,6 +26,14 @@ class TestMarketplaceScreens(HttpCase):
             bundle = cls.env["ir.qweb"]._get_asset_bundle(name)
             bundle.js()
             bundle.css()
+
+
+@tagged("post_install", "-at_install")
+class TestMarketplaceScreens(MarketplaceUiCase):
+    """Every screen of the Marketplace app opens without an error, for a
+    manager and for a Marketplace user: every menu, in every view of its
+    action (list, kanban, form, pivot, graph, activity...); the dashboard
+    shows no error value."""
 
     def test_every_screen_as_manager(self):
         self.assertTrue(
@@ -57,25 +62,16 @@ class TestMarketplaceScreens(HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestMarketplaceClickEverywhere(HttpCase):
+class TestMarketplaceClickEverywhere(MarketplaceUiCase):
     """Odoo's own click-everywhere bot over the Marketplace app: every menu,
     every view type of its action and every filter of each view, as a
     manager and as a Marketplace user. The bot fails on an error dialog, a
     failed request or a screen that does not finish loading."""
 
-    test_cursor_lock_timeout = 120
     clickbot_script = (
         "odoo.loader.modules.get('@web/webclient/clickbot/clickbot_loader')"
         ".startClickEverywhere('marketplace_crm.menu_marketplace_root');"
     )
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.agent = cls.env.ref("marketplace_crm.user_mp_agent")
-        cls.admin = cls.env.ref("base.user_admin")
-        (cls.agent | cls.admin).write({"tour_enabled": False})
-        TestMarketplaceScreens._build_asset_bundles.__func__(cls)
 
     def _click_everywhere(self, user):
         self.browser_js(
