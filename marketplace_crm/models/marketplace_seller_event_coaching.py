@@ -129,7 +129,7 @@ class MarketplaceSellerEvent(models.Model):
                 limit=limit,
             )
         )
-        return self.browse(row[0] for row in self.env.cr.fetchall())
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _coaching_serve(self, batch, planner):
         """Claim the coaching event of each new follow-up of ``batch`` (the
@@ -233,9 +233,16 @@ class MarketplaceSellerEvent(models.Model):
         )
 
     @api.model
+    def _coaching_env(self, lang):
+        """The environment in ``lang`` when it is an active language (a
+        contact may keep the code of a language since deactivated)."""
+        installed = dict(self.env["res.lang"].get_installed())
+        return self.with_context(lang=lang if lang in installed else self.env.lang).env
+
+    @api.model
     def _coaching_meeting_values(self, event, coach, start, duration):
         seller = event.seller_id
-        seller_env = self.with_context(lang=seller.lang or self.env.lang).env
+        seller_env = self._coaching_env(seller.lang)
         token = uuid.uuid4().hex
         Meeting = self.env["calendar.event"]
         return {
@@ -277,12 +284,16 @@ class MarketplaceSellerEvent(models.Model):
                 ]
             )
         )
+        now = fields.Datetime.now()
         for (event, coach_id, __), meeting in zip(plans, meetings, strict=True):
             event.write(
                 {
                     "calendar_event_id": meeting.id,
                     "coach_id": coach_id,
                     "coaching_state": "booked",
+                    # The lifecycle records when the session was booked (a
+                    # seller may have waited for a slot since the claim).
+                    "date": now,
                     "note": meeting.videocall_location,
                 }
             )
@@ -306,7 +317,7 @@ class MarketplaceSellerEvent(models.Model):
         values = []
         for (event, coach_id, start), meeting in zip(plans, meetings, strict=True):
             coach = self.env["res.users"].browse(coach_id)
-            coach_env = self.with_context(lang=coach.lang or self.env.lang).env
+            coach_env = self._coaching_env(coach.lang)
             values.append(
                 {
                     "res_model_id": partner_model,

@@ -46,8 +46,15 @@ class MarketplaceSellerEvent(models.Model):
             .browse(get_param(self.env, "coaching_user_id"))
             .exists()
         )
+        # The default coach (or the administrator) for sellers without an
+        # active internal account manager, looked up once for all.
+        fallback = staff_user(self.env, default_coach)
         manager_of = {
-            seller.id: staff_user(self.env, seller.user_id, default_coach).id
+            seller.id: (
+                seller.user_id.id
+                if seller.user_id.active and not seller.user_id.share
+                else fallback.id
+            )
             for seller in sellers
         }
         coaches = pool or self.env["res.users"].browse(sorted(set(manager_of.values())))
