@@ -43,3 +43,9 @@ echo "Written to $OUT"
 "$PYTHON" "$ROOT/bench/measure_quality.py" --database "$BENCH_DB" --addons-path "$(odoo_addons_path)" \
     --db-host "$PGHOST" --db-port "$PGPORT" --db-user "$PGUSER" --output "${OUT%.md}-quality.md"
 echo "Written to ${OUT%.md}-quality.md"
+# The coaching job: 20,000 sellers due for coaching and a pool of 10 coaches
+# by default (see bench/README.md).
+"$PYTHON" "$ROOT/bench/measure_coaching.py" --database "$BENCH_DB" --addons-path "$(odoo_addons_path)" \
+    --db-host "$PGHOST" --db-port "$PGPORT" --db-user "$PGUSER" --output "${OUT%.md}-coaching.md" \
+    --sellers "$(scaled 20000)" --coaches "${BENCH_COACHES:-10}"
+echo "Written to ${OUT%.md}-coaching.md"
