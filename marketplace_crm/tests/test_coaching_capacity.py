@@ -298,6 +298,27 @@ class TestCoachingCapacity(MarketplaceCase):
         self.assertEqual(event.coaching_state, "cancelled")
         self.assertFalse(event.calendar_event_id)
 
+    def test_uplift_counts_only_sellers_coached(self):
+        """A seller still waiting for a slot, or who sold while waiting, was
+        not coached: the Uplift report does not count them as treated."""
+        sellers = self._eligible("Measured", 4)
+        day = datetime(2015, 3, 2, 9, 0)
+        for seller, state in zip(
+            sellers, ("booked", "link", "waiting", "cancelled"), strict=True
+        ):
+            event = self.Event._claim(seller, "coaching", "measured", date=day)
+            event.coaching_state = state
+        self.env.flush_all()
+        self.env["marketplace.uplift.report"].invalidate_model()
+        total = self.env["marketplace.uplift.report"].search(
+            [
+                ("automation", "=", "coaching"),
+                ("outcome", "=", "sale_30"),
+                ("month", "=", "2015-03-01"),
+            ]
+        )
+        self.assertEqual(total.treated_count, 2)
+
     def test_control_group_is_not_booked(self):
         params = self.env["ir.config_parameter"].sudo()
         params.set_param("marketplace_crm.holdout_coaching", "1")
