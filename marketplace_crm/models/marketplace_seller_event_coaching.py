@@ -181,7 +181,7 @@ class MarketplaceSellerEvent(models.Model):
                 INSERT INTO marketplace_seller_event
                        (seller_id, event_type, episode, date, coaching_state,
                         create_uid, create_date, write_uid, write_date)
-                SELECT seller_id, 'coaching', episode, NOW() AT TIME ZONE 'UTC',
+                SELECT seller_id, 'coaching', episode, %(now)s,
                        'waiting', %(uid)s, NOW() AT TIME ZONE 'UTC',
                        %(uid)s, NOW() AT TIME ZONE 'UTC'
                   FROM unnest(%(sellers)s::int[], %(episodes)s::varchar[])
@@ -190,6 +190,7 @@ class MarketplaceSellerEvent(models.Model):
                 RETURNING id
                 """,
                 uid=self.env.uid,
+                now=fields.Datetime.now(),
                 sellers=[f.seller_id.id for f in followups],
                 episodes=[f.episode for f in followups],
             ),
