@@ -4,7 +4,7 @@
 #   BENCH_SCALE=0.01 bash bench/run.sh   # a quick run on 1 % of the data
 #   BENCH_REUSE=1 bash bench/run.sh      # measure again on the existing database
 #   BENCH_ONLY=quality bash bench/run.sh # only the seller quality job (or
-#                                        # refresh, jobs, import)
+#                                        # refresh, jobs, coaching, import)
 # The figures land in bench/results/<date>.md (see bench/README.md).
 set -euo pipefail
 . "$(dirname "$0")/../scripts/env.sh"
@@ -40,13 +40,13 @@ mkdir -p "$ROOT/bench/results"
 OUT="$ROOT/bench/results/$(date +%Y%m%d-%H%M%S).md"
 # Each script exits non-zero when one of its limits is exceeded; the next
 # ones still run, and this script then fails. BENCH_ONLY=<name> runs one:
-# refresh (measure.py), quality, jobs, import.
+# refresh (measure.py), quality, jobs, coaching, import.
 status=0
 ONLY="${BENCH_ONLY:-}"
 measure() {
     [ -z "$ONLY" ] || [ "$ONLY" = "$1" ] || return 0
     "$PYTHON" "$ROOT/bench/$2" --database "$BENCH_DB" --addons-path "$(odoo_addons_path)" \
-        --db-host "$PGHOST" --db-port "$PGPORT" --db-user "$PGUSER" --output "$3" || status=1
+        --db-host "$PGHOST" --db-port "$PGPORT" --db-user "$PGUSER" --output "$3" "${@:4}" || status=1
     echo "Written to $3"
 }
 measure refresh measure.py "$OUT"
@@ -55,6 +55,10 @@ measure quality measure_quality.py "${OUT%.md}-quality.md"
 # The long scheduled jobs, in the scheduler and on 1 and 2 job workers
 # (see bench/README.md; BENCH_JOB_BATCH, BENCH_SEGMENT_BATCH: batch sizes).
 measure jobs measure_jobs.py "${OUT%.md}-jobs.md"
+# The coaching job: 20,000 sellers due for coaching and a pool of 10 coaches
+# by default (see bench/README.md).
+measure coaching measure_coaching.py "${OUT%.md}-coaching.md" \
+    --sellers "$(scaled 20000)" --coaches "${BENCH_COACHES:-10}"
 # Sellers given to many products by import (measure.py does 2,000 of them;
 # BENCH_IMPORT_PRODUCTS sets the number here). Only with BENCH_ONLY=import.
 [ "$ONLY" = import ] && measure import measure_import.py "${OUT%.md}-import.md"

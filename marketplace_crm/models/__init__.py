@@ -31,6 +31,8 @@ from . import product_wishlist
 from . import ir_http
 from . import marketplace_holdout
 from . import marketplace_seller_event_holdout
+from . import marketplace_seller_event_coaching
+from . import marketplace_seller_event_coaching_pool
 from . import marketplace_buyer_event
 from . import sale_order_holdout
 from . import res_partner_performance
@@ -45,6 +47,7 @@ from . import marketplace_quality_appeal
 from . import marketplace_seller_event_quality
 from . import marketplace_seller_document_kyc
 from . import res_config_settings_quality
+from . import res_config_settings_coaching
 from . import product_template_kyc
 from . import res_partner_public_shop
 from . import res_users

@@ -64,3 +64,17 @@ DEFAULTS.update(
         "uplift_min_sample": 30,
     }
 )
+
+# Coaching sessions (see marketplace_seller_event_coaching.py): sessions a
+# coach takes a day at most, their length, how far ahead they are booked, and
+# the link sellers book themselves with when the pool is full. The pool itself
+# (``coaching_pool_ids``, user ids) is a list, not a threshold: see
+# res_config_settings_coaching.py.
+DEFAULTS.update(
+    {
+        "coaching_daily_max": 6,
+        "coaching_duration_minutes": 60,
+        "coaching_horizon_days": 21,
+        "coaching_booking_url": "",
+    }
+)

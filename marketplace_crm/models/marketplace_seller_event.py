@@ -1,13 +1,11 @@
 from datetime import datetime, time, timedelta
 
-import pytz
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .marketplace_batches import MAIL_CHANNEL, JobRun, run_in_batches
 from .marketplace_claim import claim_ids
-from .marketplace_helpers import send_template, staff_user
+from .marketplace_helpers import send_template
 from .marketplace_params import get_param
 
 EVENT_TYPES = [
@@ -253,108 +251,3 @@ class MarketplaceSellerEvent(models.Model):
                     followup.episode,
                     date=datetime.combine(seller.seller_last_sale_date, time(12)),
                 )
-
-    # ------------------------------------------------------------ 3. coaching
-    @api.model
-    def _cron_coaching_sessions(self):
-        """Still no sale N days after the follow-up: book an online coaching
-        session with the seller and their account manager at the manager's
-        next free working hour, once per episode."""
-        delay = get_param(self.env, "coaching_delay_days")
-        followups = self.search(
-            [
-                ("event_type", "=", "inactivity_followup"),
-                ("date", "<=", fields.Datetime.now() - timedelta(days=delay)),
-            ]
-        ).filtered(lambda e: self._inactivity_episode(e.seller_id) == e.episode)
-
-        def coach(batch):
-            for followup in batch:
-                if self._hold_out("coaching", followup.seller_id, followup.episode):
-                    continue
-                event = self._claim(followup.seller_id, "coaching", followup.episode)
-                if event:
-                    event._book_coaching()
-
-        self._run_in_batches(followups, coach, batch_size=20)
-
-    def _coaching_manager(self):
-        self.ensure_one()
-        user_id = get_param(self.env, "coaching_user_id")
-        return staff_user(
-            self.env,
-            self.seller_id.user_id,
-            self.env["res.users"].browse(user_id).exists(),
-        )
-
-    def _book_coaching(self):
-        """Book the meeting, titled in the seller's language (they receive
-        the invitation), and the manager's activity in the manager's."""
-        self.ensure_one()
-        manager = self._coaching_manager()
-        start = self._next_free_slot(manager)
-        seller_env = self.with_context(lang=self.seller_id.lang or self.env.lang).env
-        manager_env = self.with_context(lang=manager.lang or self.env.lang).env
-        meeting = (
-            self.env["calendar.event"]
-            .with_context(mail_notrack=True)
-            .create(
-                {
-                    "name": seller_env._(
-                        "Coaching session: %s",
-                        self.seller_id.shop_name or self.seller_id.name,
-                    ),
-                    "start": start,
-                    "stop": start + timedelta(hours=1),
-                    "user_id": manager.id,
-                    "partner_ids": [(6, 0, (manager.partner_id | self.seller_id).ids)],
-                    "description": seller_env._(
-                        "Online coaching: descriptions, photos and prices of the "
-                        "listings."
-                    ),
-                }
-            )
-        )
-        meeting._set_discuss_videocall_location()
-        self.write(
-            {"calendar_event_id": meeting.id, "note": meeting.videocall_location}
-        )
-        self.seller_id.activity_schedule(
-            "mail.mail_activity_data_meeting",
-            date_deadline=start.date(),
-            user_id=manager.id,
-            summary=manager_env._("Coach %s", self.seller_id.display_name),
-            note=manager_env._(
-                "No sale since the follow-up: prepare the coaching session."
-            ),
-        )
-
-    @api.model
-    def _next_free_slot(self, user, duration=1, horizon_days=21):
-        """Start (naive UTC) of the first hour, from tomorrow, within the
-        user's working hours and free of their calendar events."""
-        calendar = user.resource_calendar_id or user.company_id.resource_calendar_id
-        tz = pytz.timezone(calendar.tz or user.tz or "UTC")
-        now = fields.Datetime.now()
-        local_tomorrow = (
-            pytz.utc.localize(now).astimezone(tz) + timedelta(days=1)
-        ).date()
-        start = tz.localize(datetime.combine(local_tomorrow, time.min))
-        end = start + timedelta(days=horizon_days)
-        busy = self.env["calendar.event"].search(
-            [
-                ("partner_ids", "in", user.partner_id.ids),
-                ("stop", ">", start.astimezone(pytz.utc).replace(tzinfo=None)),
-                ("start", "<", end.astimezone(pytz.utc).replace(tzinfo=None)),
-            ]
-        )
-        intervals = calendar._work_intervals_batch(start, end)[False]
-        for interval_start, interval_stop, __ in intervals:
-            slot = interval_start
-            while slot + timedelta(hours=duration) <= interval_stop:
-                slot_utc = slot.astimezone(pytz.utc).replace(tzinfo=None)
-                slot_end = slot_utc + timedelta(hours=duration)
-                if not any(e.start < slot_end and e.stop > slot_utc for e in busy):
-                    return slot_utc
-                slot += timedelta(hours=duration)
-        return start.astimezone(pytz.utc).replace(tzinfo=None) + timedelta(hours=9)

@@ -136,6 +136,10 @@ class MarketplaceUpliftReport(models.Model):
                   FROM marketplace_seller_event e
                  WHERE e.event_type IN
                        ('profile_reminder', 'inactivity_followup', 'coaching')
+                   -- a seller still waiting for a coaching slot (or who sold
+                   -- while waiting) has not been coached
+                   AND e.coaching_state IS DISTINCT FROM 'waiting'
+                   AND e.coaching_state IS DISTINCT FROM 'cancelled'
                 UNION ALL
                 SELECT 'seller', e.holdout_automation, e.seller_id, e.date, TRUE
                   FROM marketplace_seller_event e

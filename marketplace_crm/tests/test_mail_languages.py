@@ -61,6 +61,8 @@ COVERED_ELSEWHERE = {
     "mail_template_seller_reverification",
     # test_registration_known_address_in_each_language below
     "mail_template_seller_registration_known",
+    # tests/test_coaching_capacity.py
+    "mail_template_coaching_self_booking",
 }
 
 # Who receives each template, when not the seller.

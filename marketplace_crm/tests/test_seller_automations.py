@@ -1,6 +1,6 @@
 import threading
 from contextlib import closing
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
@@ -146,7 +146,8 @@ class TestSellerAutomations(MarketplaceCase):
             }
         )
         with freeze_time("2026-02-19 09:30:00"):
-            slot = self.Event._next_free_slot(self.manager)
+            agendas = self.Event._coaching_agendas(self.manager, timedelta(hours=1))
+        slot = agendas[self.manager.id].next_start()
         self.assertEqual(slot.isoformat(), "2026-02-20T10:00:00")
 
     def test_claim_is_exactly_once(self):
