@@ -34,7 +34,6 @@ class MarketplaceBuyerEvent(models.Model):
         help="What the e-mail is about: the cart, or the product's restock.",
     )
     held_out = fields.Boolean(
-        "Held Out",
         readonly=True,
         help="In the control group: the e-mail was not sent.",
     )

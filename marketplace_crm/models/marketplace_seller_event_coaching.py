@@ -42,7 +42,7 @@ class MarketplaceSellerEvent(models.Model):
         "frees up. Self-booking link sent: the seller picks a time. No longer "
         "needed: the seller sold again while waiting.",
     )
-    coach_id = fields.Many2one("res.users", "Coach", readonly=True)
+    coach_id = fields.Many2one("res.users", readonly=True)
     coaching_start = fields.Datetime(
         "Session", related="calendar_event_id.start", readonly=True
     )

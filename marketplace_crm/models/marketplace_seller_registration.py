@@ -32,7 +32,7 @@ class MarketplaceSellerRegistration(models.Model):
     _order = "id desc"
     _check_company_auto = True
 
-    name = fields.Char("Name", required=True, readonly=True)
+    name = fields.Char(required=True, readonly=True)
     email = fields.Char("E-mail", required=True, readonly=True)
     phone = fields.Char(readonly=True)
     shop_name = fields.Char(required=True, readonly=True)

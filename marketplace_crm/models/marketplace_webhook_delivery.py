@@ -52,7 +52,7 @@ class MarketplaceWebhookDelivery(models.Model):
         index=True,
     )
     attempt_count = fields.Integer("Attempts", readonly=True)
-    next_try = fields.Datetime("Next Try", readonly=True)
+    next_try = fields.Datetime(readonly=True)
     last_attempt_date = fields.Datetime("Last Attempt", readonly=True)
     last_status_code = fields.Integer("Last HTTP Status", readonly=True)
     last_error = fields.Char(readonly=True)

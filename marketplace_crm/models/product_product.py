@@ -71,8 +71,16 @@ class ProductProduct(models.Model):
     def _marketplace_subscribe_sold_out_wishlists(self):
         """Subscribe the accepting wishlisters of every wishlisted product
         sold out now (after an upgrade from the addon's own polling job)."""
-        # sudo: wishlists of every buyer, read by the upgrade.
-        products = self.env["product.wishlist"].sudo().search([]).product_id
+        # sudo: wishlists of every buyer, read by the upgrade. Only the lines
+        # _marketplace_subscribe_wishlists would subscribe are read.
+        lines = (
+            self.env["product.wishlist"]
+            .sudo()
+            .search(
+                [("partner_id", "!=", False), ("marketplace_stock_alert", "=", True)]
+            )
+        )
+        products = lines.product_id
         products.filtered(
             lambda p: p.is_storable and p._is_sold_out()
         )._marketplace_subscribe_wishlists()

@@ -53,13 +53,14 @@ class ResConfigSettings(models.TransientModel):
         return res
 
     def set_values(self):
-        super().set_values()
+        res = super().set_values()
         # sudo: the Settings screen is for marketplace managers; the
         # parameter holds only the ids they picked.
         self.env["ir.config_parameter"].sudo().set_param(
             "marketplace_crm.coaching_pool_ids",
             ",".join(map(str, self.marketplace_coaching_pool_ids.ids)),
         )
+        return res
 
     def action_marketplace_coaching_waiting(self):
         """The sellers waiting for a coaching slot."""

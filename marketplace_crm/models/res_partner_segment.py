@@ -229,8 +229,9 @@ class ResPartner(models.Model):
         return params
 
     def _flush_marketplace_inputs(self):
-        super()._flush_marketplace_inputs()
+        res = super()._flush_marketplace_inputs()
         self.flush_model([*SEGMENT_INPUTS, "seller_segment", "buyer_segment"])
+        return res
 
     def _refresh_marketplace_figures(self):
         """Refresh the sales figures and the segments of these partners;

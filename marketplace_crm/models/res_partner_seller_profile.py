@@ -271,7 +271,10 @@ class ResPartner(models.Model):
         env = self.env
         return {
             "documents": self.seller_document_ids,
+            # Small reference tables, offered whole in the form's drop-downs.
+            # pylint: disable-next=no-search-all
             "document_types": env["marketplace.document.type"].search([]),
+            # pylint: disable-next=no-search-all
             "countries": env["res.country"].search([]),
             "open_disputes": env["marketplace.dispute"].search_count(
                 [
