@@ -4,7 +4,7 @@
 #   BENCH_SCALE=0.01 bash bench/run.sh   # a quick run on 1 % of the data
 #   BENCH_REUSE=1 bash bench/run.sh      # measure again on the existing database
 #   BENCH_ONLY=quality bash bench/run.sh # only the seller quality job (or
-#                                        # refresh, jobs, coaching, import)
+#                                        # refresh, jobs, coaching, import, load)
 # The figures land in bench/results/<date>.md (see bench/README.md).
 set -euo pipefail
 . "$(dirname "$0")/../scripts/env.sh"
@@ -40,7 +40,7 @@ mkdir -p "$ROOT/bench/results"
 OUT="$ROOT/bench/results/$(date +%Y%m%d-%H%M%S).md"
 # Each script exits non-zero when one of its limits is exceeded; the next
 # ones still run, and this script then fails. BENCH_ONLY=<name> runs one:
-# refresh (measure.py), quality, jobs, coaching, import.
+# refresh (measure.py), quality, jobs, coaching, import, load.
 status=0
 ONLY="${BENCH_ONLY:-}"
 measure() {
@@ -62,4 +62,9 @@ measure coaching measure_coaching.py "${OUT%.md}-coaching.md" \
 # Sellers given to many products by import (measure.py does 2,000 of them;
 # BENCH_IMPORT_PRODUCTS sets the number here). Only with BENCH_ONLY=import.
 [ "$ONLY" = import ] && measure import measure_import.py "${OUT%.md}-import.md"
+# The load run: 50 portal sessions against Odoo with workers, on a copy of
+# the demo database (its own databases; see bench/README.md, "Load run").
+if [ -z "$ONLY" ] || [ "$ONLY" = load ]; then
+    bash "$ROOT/bench/load.sh" || status=1
+fi
 exit $status
