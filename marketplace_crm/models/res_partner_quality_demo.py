@@ -11,11 +11,21 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-# seller, its product, orders in the last 80 days, disputes (outcomes)
+# seller, its product, orders, disputes (outcomes), days ago of the first and
+# last order: within the 90-day window, after the seller's last reactivation
+# in the lifecycle demo (so the Seller Outcomes report keeps its story), and
+# spread so that no month holds the year's sales.
 QUALITY_DEMO = [
-    ("seller_terre_feu", "product_tf_bowl", 12, []),
-    ("seller_vannerie_rousse", "product_vr_placemats", 12, []),
-    ("seller_savons_sud", "product_ss_soap", 10, ["buyer_refunded", False, False]),
+    ("seller_terre_feu", "product_tf_bowl", 12, [], 11, 1),
+    ("seller_vannerie_rousse", "product_vr_placemats", 12, [], 86, 31),
+    (
+        "seller_savons_sud",
+        "product_ss_soap",
+        10,
+        ["buyer_refunded", False, False],
+        9,
+        1,
+    ),
 ]
 
 
@@ -27,10 +37,10 @@ class ResPartner(models.Model):
         if self.env["marketplace.quality.crossing"].search_count([], limit=1):
             return  # the demo ran already (module update)
         buyers = [self.env.ref(f"marketplace_crm.buyer_{n:02d}") for n in range(1, 20)]
-        for seller_ref, product_ref, count, outcomes in QUALITY_DEMO:
+        for seller_ref, product_ref, count, outcomes, first, last in QUALITY_DEMO:
             seller = self.env.ref(f"marketplace_crm.{seller_ref}")
             product = self.env.ref(f"marketplace_crm.{product_ref}")
-            orders = self._demo_quality_orders(buyers, product, count)
+            orders = self._demo_quality_orders(buyers, product, count, first, last)
             self._demo_quality_disputes(seller, orders, outcomes)
         # The daily job's work, without its commits (demo data loads in one
         # transaction).
@@ -44,7 +54,7 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _demo_quality_orders(self, buyers, product, count):
+    def _demo_quality_orders(self, buyers, product, count, first, last):
         orders = self.env["sale.order"]
         now = fields.Datetime.now()
         for index in range(count):
@@ -55,7 +65,8 @@ class ResPartner(models.Model):
                 }
             )
             order.action_confirm()
-            order.date_order = now - timedelta(days=8 + index * 6, hours=index)
+            days = first - (first - last) * index / max(count - 1, 1)
+            order.date_order = now - timedelta(days=days, hours=index % 5)
             orders |= order
         return orders
 

@@ -31,7 +31,11 @@ NO_WORK = {
     "action_quality_view_orders",
     "action_marketplace_mail_templates",
     "action_marketplace_scheduled_actions",
+    "action_marketplace_coaching_waiting",
     "load",
+    # Settings: only administrators may write res.config.settings.
+    "get_values",
+    "set_values",
 }
 
 # Public methods that do work and check the group first, by a call of
