@@ -13,6 +13,7 @@ from . import res_partner_buyer
 from . import res_partner_bank
 from . import marketplace_seller_registration
 from . import product_template
+from . import product_template_import
 from . import res_config_settings
 from . import sale_order
 from . import sale_order_line

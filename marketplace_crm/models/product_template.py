@@ -71,43 +71,6 @@ class ProductTemplate(models.Model):
                 self._marketplace_reassign_sales(previous_sellers)
         return res
 
-    def load(self, fields, data):
-        """An import that gives products their sellers writes them once per
-        seller (not once per product) and brings their sales along once,
-        set-based, at the end. A large import (Settings, default 1,000
-        rows) is not tracked product by product: no chatter message per
-        product of a catalogue handed to its sellers."""
-        if "marketplace_seller_id" not in {name.split("/")[0] for name in fields}:
-            return super().load(fields, data)
-        context = {"marketplace_bulk_assign": True}
-        if len(data) >= get_param(self.env, "bulk_import_untracked_rows"):
-            context["tracking_disable"] = True
-        result = super(ProductTemplate, self.with_context(**context)).load(fields, data)
-        if result.get("ids"):
-            self.browse(result["ids"])._marketplace_backfill_sales()
-        return result
-
-    def _load_records(self, data_list, update=False):
-        """During an import of sellers, the rows that only set the seller of
-        an existing product are written together, one write per seller."""
-        if not self.env.context.get("marketplace_bulk_assign"):
-            return super()._load_records(data_list, update)
-        pending = {}
-        records = super(
-            ProductTemplate, self.with_context(marketplace_pending_sellers=pending)
-        )._load_records(data_list, update)
-        for seller_id, ids in pending.items():
-            self.browse(ids).write({"marketplace_seller_id": seller_id})
-        return self.browse(records.ids)
-
-    def _load_records_write(self, values):
-        pending = self.env.context.get("marketplace_pending_sellers")
-        # ".id" rows carry the record's id among the values
-        if pending is None or set(values) - {"id"} != {"marketplace_seller_id"}:
-            return super()._load_records_write(values)
-        pending.setdefault(values["marketplace_seller_id"], []).append(self.id)
-        return None
-
     def _marketplace_backfill_sales(self):
         """Set-based twin of ``_marketplace_reassign_sales`` for many products:
         one INSERT creates the missing order parts of their confirmed sales,

@@ -277,6 +277,104 @@ class TestBackfill(MarketplaceCase):
         self.assertEqual(published.marketplace_seller_id, self.seller)
         self.assertFalse(free.marketplace_seller_id)
 
+    def _bulk_import(self, rows, fields=(".id", "marketplace_seller_id/.id")):
+        """Import with the bulk size lowered to 2 rows; returns the result
+        and whether the set-based path wrote the products."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "marketplace_crm.bulk_import_untracked_rows", 2
+        )
+        Template = type(self.env["product.template"])
+        original = Template._marketplace_write_sellers
+        used = []
+
+        def spy(records, assignment):
+            used.append(len(assignment))
+            return original(records, assignment)
+
+        with patch.object(Template, "_marketplace_write_sellers", spy):
+            result = self.env["product.template"].load(list(fields), rows)
+        return result, bool(used)
+
+    def test_bulk_import_of_sellers_is_set_based(self):
+        """A large two-column import is written set-based: the sellers are
+        set, the sales come along, nothing is tracked per product, the last
+        row of a product wins; by external ids as well."""
+        templates = self._unassigned_templates(3)
+        order = self._create_order(
+            self.buyer, [(t.product_variant_id, 1, 5.0) for t in templates]
+        )
+        count_before = self.seller.seller_sale_count_30d
+        rows = [[str(t.id), str(self.other_seller.id)] for t in templates]
+        rows += [[str(t.id), str(self.seller.id)] for t in templates]
+        result, set_based = self._bulk_import(rows)
+        self.assertTrue(set_based)
+        self.assertFalse(result["messages"])
+        self.assertEqual(sorted(result["ids"]), sorted(templates.ids))
+        self.assertEqual(templates.marketplace_seller_id, self.seller)
+        part = self.Part.search([("order_id", "=", order.id)])
+        self.assertEqual(
+            (part.seller_id, part.amount, part.line_count), (self.seller, 15.0, 3)
+        )
+        self.assertEqual(self.seller.seller_sale_count_30d, count_before + 1)
+        self.assertFalse(
+            templates.message_ids.tracking_value_ids.filtered(
+                lambda v: v.field_id.name == "marketplace_seller_id"
+            )
+        )
+        # External ids, the form an export gives.
+        xmlids = templates._export_rows([["id"]])
+        sellers = self.other_seller._export_rows([["id"]])
+        result, set_based = self._bulk_import(
+            [[x[0], sellers[0][0]] for x in xmlids],
+            fields=("id", "marketplace_seller_id/id"),
+        )
+        self.assertTrue(set_based)
+        self.assertFalse(result["messages"])
+        self.assertEqual(templates.marketplace_seller_id, self.other_seller)
+
+    def test_bulk_import_refused_rows_go_through_the_orm(self):
+        """What the set-based path cannot decide alone is imported by the
+        ORM, which reports the row: an unknown id, a published listing given
+        to a seller who may not publish. Nothing is written."""
+        templates = self._unassigned_templates(2)
+        result, set_based = self._bulk_import(
+            [[str(t.id), "999999999"] for t in templates]
+        )
+        self.assertFalse(set_based)
+        self.assertFalse(result["ids"])
+        self.assertTrue(any(m["type"] == "error" for m in result["messages"]))
+        self.assertFalse(templates.marketplace_seller_id)
+        published = self._create_product(self.seller, "Online", 12).product_tmpl_id
+        published.is_published = True
+        unverified = self._create_seller("Unverified Bulk Importer")
+        result, __ = self._bulk_import(
+            [
+                [str(templates[0].id), str(unverified.id)],
+                [str(published.id), str(unverified.id)],
+            ]
+        )
+        self.assertFalse(result["ids"])
+        self.assertTrue(any(m["type"] == "error" for m in result["messages"]))
+        self.assertEqual(published.marketplace_seller_id, self.seller)
+        self.assertFalse(templates[0].marketplace_seller_id)
+
+    def test_bulk_import_with_product_automation_goes_through_the_orm(self):
+        """An Automation Rule on product changes sees every imported row."""
+        self.env["base.automation"].create(
+            {
+                "name": "Watch products",
+                "model_id": self.env.ref("product.model_product_template").id,
+                "trigger": "on_write",
+            }
+        )
+        templates = self._unassigned_templates(2)
+        result, set_based = self._bulk_import(
+            [[str(t.id), str(self.seller.id)] for t in templates]
+        )
+        self.assertFalse(set_based)
+        self.assertFalse(result["messages"])
+        self.assertEqual(templates.marketplace_seller_id, self.seller)
+
     def test_backfill_action_for_managers_only(self):
         self._forget_history()
         with self.assertRaises(AccessError):
