@@ -26,6 +26,11 @@ class ResPartner(models.Model):
         "Registered on", index=True, copy=False, tracking=True
     )
 
+    # Indexed: posting an e-mail in a chatter looks the recipients up by
+    # normalized address (mail.thread), once per e-mail of the scheduled jobs;
+    # unindexed, each lookup scans every contact (7 s at 300,000 partners).
+    email_normalized = fields.Char(index="btree_not_null")
+
     seller_review_ids = fields.One2many(
         "marketplace.seller.review", "seller_id", "Monthly Reviews", readonly=True
     )
