@@ -10,7 +10,7 @@ def active_template(env, xmlid):
     return template if template and template.active else None
 
 
-def post_template(template, records):
+def post_template(template, records, chatter=True):
     """Queue the e-mail of ``template`` about each of ``records``, in each
     recipient's language (as the template says); never sent inside the
     request or the job that triggers it (``force_send=False``: the mail queue
@@ -19,9 +19,11 @@ def post_template(template, records):
     On records with a chatter the e-mail is posted there, as core's rating
     requests are: a note in the record's history, e-mailed to the template's
     recipients only (not to the followers), even when the recipient is the
-    user whose action triggered it. Records without a chatter get a plain
-    queued e-mail."""
-    if hasattr(records, "message_post_with_source"):
+    user whose action triggered it. Records without a chatter, and mass
+    e-mails of the scheduled jobs (``chatter=False``: their lifecycle event
+    is their history, and a chatter post costs them eight times the time),
+    get a plain queued e-mail."""
+    if chatter and hasattr(records, "message_post_with_source"):
         records.message_post_with_source(
             template,
             email_layout_xmlid=MAIL_LAYOUT,
@@ -34,13 +36,13 @@ def post_template(template, records):
         template.send_mail(record.id, email_layout_xmlid=MAIL_LAYOUT)
 
 
-def send_template(env, xmlid, records):
+def send_template(env, xmlid, records, chatter=True):
     """Queue the e-mail of template ``xmlid`` about each of ``records`` (see
     ``post_template``), with the rights of ``env``. Returns whether the
     template is active."""
     template = active_template(env, xmlid)
     if template:
-        post_template(template, records.with_env(env))
+        post_template(template, records.with_env(env), chatter=chatter)
     return bool(template)
 
 

@@ -87,8 +87,10 @@ class MarketplaceSellerEvent(models.Model):
         return self.browse(ids)
 
     def _send_template(self, xmlid):
-        """Send the template to the seller of each event, in their language."""
-        send_template(self.env, xmlid, self.seller_id)
+        """Queue the template's e-mail to the seller of each event, in their
+        language. Not posted in the seller's chatter: these are the jobs'
+        mass e-mails, recorded by the event itself (the seller's Lifecycle)."""
+        send_template(self.env, xmlid, self.seller_id, chatter=False)
 
     @api.model
     def _run_in_batches(self, sellers, handler, batch_size=100):

@@ -100,6 +100,17 @@ class TestSellerAutomations(MarketplaceCase):
         self.assertEqual(len(followup), 1)
         self.assertEqual(followup.episode, "2026-01-05")
         self.assertEqual(len(self._mails(seller, "Make your listings shine")), 1)
+        # A mass e-mail of a job: queued, recorded by the lifecycle event,
+        # not posted in the seller's chatter.
+        posted = self.env["mail.message"].search(
+            [
+                ("model", "=", "res.partner"),
+                ("res_id", "=", seller.id),
+                ("subject", "ilike", "Make your listings shine"),
+                ("message_type", "!=", "email_outgoing"),
+            ]
+        )
+        self.assertFalse(posted)
         # 14 days after the follow-up: no coaching yet; 15 days: one session.
         self._run("_cron_coaching_sessions", "2026-02-18 08:00:00")
         self.assertFalse(self._events(seller, "coaching"))
