@@ -22,7 +22,9 @@ def post_template(template, records, chatter=True):
     user whose action triggered it. Records without a chatter, and mass
     e-mails of the scheduled jobs (``chatter=False``: their lifecycle event
     is their history, and a chatter post costs them eight times the time),
-    get a plain queued e-mail."""
+    get plain queued e-mails, rendered and created a chunk at a time
+    (``send_mail_batch``: one template rendering pass and one ``create`` per
+    ``mail.batch_size`` records)."""
     if chatter and hasattr(records, "message_post_with_source"):
         records.message_post_with_source(
             template,
@@ -32,8 +34,8 @@ def post_template(template, records, chatter=True):
             notify_author_mention=True,
         )
         return
-    for record in records:
-        template.send_mail(record.id, email_layout_xmlid=MAIL_LAYOUT)
+    if records:
+        template.send_mail_batch(records.ids, email_layout_xmlid=MAIL_LAYOUT)
 
 
 def send_template(env, xmlid, records, chatter=True):

@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -166,20 +166,20 @@ class MarketplaceSellerEvent(models.Model):
     @api.model
     def _job_profile_reminders(self, sellers):
         """A batch of the profile reminders (in the cron or a queue job)."""
+        claimed = self.browse()
         for seller in sellers:
             if self._hold_out("profile_reminder", seller, "registration"):
                 continue
-            self._claim(seller, "profile_reminder", "registration")._send_template(
-                "marketplace_crm.mail_template_profile_reminder"
-            )
+            claimed |= self._claim(seller, "profile_reminder", "registration")
+        claimed._send_template("marketplace_crm.mail_template_profile_reminder")
 
     @api.model
     def _job_second_profile_reminders(self, sellers):
         """A batch of the second profile reminders."""
+        claimed = self.browse()
         for seller in sellers:
-            self._claim(seller, "profile_reminder_2", "registration")._send_template(
-                "marketplace_crm.mail_template_profile_reminder_2"
-            )
+            claimed |= self._claim(seller, "profile_reminder_2", "registration")
+        claimed._send_template("marketplace_crm.mail_template_profile_reminder_2")
 
     # ------------------------------------------------------------ 2. inactivity
     @api.model
@@ -228,28 +228,54 @@ class MarketplaceSellerEvent(models.Model):
 
     @api.model
     def _job_inactivity_followups(self, sellers):
-        """A batch of the inactivity follow-ups (in the cron or a queue job)."""
+        """A batch of the inactivity follow-ups (in the cron or a queue job):
+        each seller's episode claimed, then the batch's e-mails queued
+        together."""
+        claimed = self.browse()
         for seller in sellers:
             episode = self._inactivity_episode(seller)
             if self._hold_out("inactivity_followup", seller, episode):
                 continue
-            self._claim(seller, "inactivity_followup", episode)._send_template(
-                "marketplace_crm.mail_template_inactivity_guide"
-            )
+            claimed |= self._claim(seller, "inactivity_followup", episode)
+        claimed._send_template("marketplace_crm.mail_template_inactivity_guide")
 
     @api.model
     def _record_reactivations(self):
-        followups = self.search([("event_type", "=", "inactivity_followup")])
-        for followup in followups:
-            seller = followup.seller_id
-            if (
-                seller.seller_last_sale_date
-                and self._inactivity_episode(seller) != followup.episode
-                and seller.seller_last_sale_date >= followup.date.date()
-            ):
-                self._claim(
-                    seller,
-                    "reactivation",
-                    followup.episode,
-                    date=datetime.combine(seller.seller_last_sale_date, time(12)),
-                )
+        """A seller who sold again on or after an inactivity follow-up, and so
+        left its episode, is reactivated: one event per follow-up, dated noon
+        of the sale. One statement for every follow-up (no per-follow-up
+        loop), the unique key skipping those already recorded."""
+        self.flush_model()
+        self.env["res.partner"].flush_model(["seller_last_sale_date"])
+        ids = claim_ids(
+            self.env,
+            SQL(
+                """
+                INSERT INTO marketplace_seller_event
+                       (seller_id, event_type, episode, date,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT f.seller_id, 'reactivation', f.episode,
+                       p.seller_last_sale_date + TIME '12:00',
+                       %(uid)s, NOW() AT TIME ZONE 'UTC',
+                       %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM marketplace_seller_event f
+                  JOIN res_partner p ON p.id = f.seller_id
+                 WHERE f.event_type = 'inactivity_followup'
+                   AND p.seller_last_sale_date >= f.date::date
+                   AND to_char(p.seller_last_sale_date, 'YYYY-MM-DD') != f.episode
+                   AND NOT EXISTS (
+                       SELECT 1 FROM marketplace_seller_event r
+                        WHERE r.seller_id = f.seller_id
+                          AND r.event_type = 'reactivation'
+                          AND r.episode = f.episode)
+              ORDER BY f.seller_id, f.episode
+                    ON CONFLICT (seller_id, event_type, episode) DO NOTHING
+                RETURNING seller_id
+                """,
+                uid=self.env.uid,
+            ),
+        )
+        if ids:
+            self.env["res.partner"].browse(ids).invalidate_recordset(
+                ["seller_event_ids"]
+            )

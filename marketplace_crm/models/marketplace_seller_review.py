@@ -101,12 +101,14 @@ class MarketplaceSellerReview(models.Model):
         and send the review to those who declined (in the cron or a queue
         job)."""
         month = fields.Date.to_date(month)
+        to_send = self.browse()
         for vals in self._review_values(sellers, month):
             review = self._create_once(vals)
             if review.declined and not self.env["marketplace.holdout"]._hold_out(
                 "monthly_review", review.seller_id, review.month.isoformat()
             ):
-                review._send_review()
+                to_send |= review
+        to_send._send_review()
 
     @api.model
     def _create_once(self, vals):

@@ -50,7 +50,7 @@ class TestSellerAutomations(MarketplaceCase):
         return self.env["mail.mail"].search(
             [
                 ("model", "=", "res.partner"),
-                ("res_id", "=", seller.id),
+                ("res_id", "in", seller.ids),
                 ("subject", "ilike", subject),
             ]
         )
@@ -145,6 +145,65 @@ class TestSellerAutomations(MarketplaceCase):
             sorted(seller.seller_event_ids.mapped("event_type")),
             ["coaching", "inactivity_followup", "inactivity_followup", "reactivation"],
         )
+
+    def test_reactivations_of_many_sellers_at_once(self):
+        """One pass records a reactivation for each seller who sold on or
+        after their follow-up, whatever their episode ("never" included),
+        and none for those still inactive; a second pass adds nothing."""
+        with freeze_time("2026-01-05 09:00:00"):
+            back = self._create_validated_seller("Back Again", email="back@example.com")
+            quiet = self._create_validated_seller("Still Quiet", email="q@example.com")
+            first = self._create_validated_seller(
+                "First Sale", email="first@example.com"
+            )
+            products = {
+                seller: self._create_product(seller, f"Item of {seller.name}", 12)
+                for seller in (back, quiet, first)
+            }
+            for seller in (back, quiet):
+                self._create_order(self.buyer, [(products[seller], 1, 12.0)])
+        self._run("_cron_inactivity_followups", "2026-02-04 09:00:00")
+        followups = self.Event.search(
+            [
+                ("seller_id", "in", (back | quiet | first).ids),
+                ("event_type", "=", "inactivity_followup"),
+            ]
+        )
+        self.assertEqual(
+            sorted(followups.mapped(lambda e: (e.seller_id.name, e.episode))),
+            [
+                ("Back Again", "2026-01-05"),
+                ("First Sale", "never"),
+                ("Still Quiet", "2026-01-05"),
+            ],
+        )
+        self.assertEqual(
+            len(self._mails(back | quiet | first, "Make your listings shine")), 3
+        )
+        with freeze_time("2026-02-20 10:00:00"):
+            self._create_order(self.buyer, [(products[back], 1, 12.0)])
+        with freeze_time("2026-03-01 10:00:00"):
+            self._create_order(self.buyer, [(products[first], 2, 12.0)])
+        self._run("_cron_inactivity_followups", "2026-03-02 09:00:00")
+        reactivations = self.Event.search(
+            [
+                ("seller_id", "in", (back | quiet | first).ids),
+                ("event_type", "=", "reactivation"),
+            ]
+        )
+        self.assertEqual(
+            sorted(
+                reactivations.mapped(
+                    lambda e: (e.seller_id.name, e.episode, str(e.date))
+                )
+            ),
+            [
+                ("Back Again", "2026-01-05", "2026-02-20 12:00:00"),
+                ("First Sale", "never", "2026-03-01 12:00:00"),
+            ],
+        )
+        self.assertIn("reactivation", back.seller_event_ids.mapped("event_type"))
+        self.assertNotIn("reactivation", quiet.seller_event_ids.mapped("event_type"))
 
     def test_coaching_skips_busy_hours(self):
         self.env["calendar.event"].create(
