@@ -279,6 +279,27 @@ class TestMailLanguages(MarketplaceCase):
                     if lang == "en_US":
                         self.assertNotIn("Bonjour", body)
 
+    def test_one_batch_of_a_job_in_each_sellers_language(self):
+        """A job queues a batch's e-mails together: each still in its
+        recipient's language, one e-mail per seller."""
+        english, french = self.people["en_US"]["seller"], self.people["fr_FR"]["seller"]
+        Event = self.env["marketplace.seller.event"].with_env(self._job_env("en_US"))
+        before = self.env["mail.mail"].search([], order="id desc", limit=1).id
+        Event._job_inactivity_followups(english | french)
+        Event._job_inactivity_followups(english | french)  # claimed: nothing more
+        for seller, lang in ((english, "en_US"), (french, "fr_FR")):
+            mail = self.env["mail.mail"].search(
+                [
+                    ("id", ">", before),
+                    ("model", "=", "res.partner"),
+                    ("res_id", "=", seller.id),
+                ]
+            )
+            self.assertEqual(len(mail), 1)
+            self.assertEqual(mail.recipient_ids, seller)
+            phrase = SUBJECTS["mail_template_inactivity_guide"][lang == "fr_FR"]
+            self.assertIn(phrase, mail.subject)
+
     def test_monthly_review_counts_orders_in_the_singular(self):
         mail = self._send("mail_template_monthly_review", "en_US")
         self.assertIn("(1 order)", mail.body_html)
