@@ -1,5 +1,6 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.tools import SQL
+from odoo.tools.mail import generate_tracking_message_id
 
 from .marketplace_batches import CHANNEL, JobRun
 from .marketplace_params import get_param
@@ -263,7 +264,70 @@ class ResPartner(models.Model):
             self.env.remove_to_compute(field, self)
             self.env.add_to_compute(field, self.browse(r[0] for r in rows if r[column]))
         self._recompute_recordset(["seller_segment", "buyer_segment"])
+        self.browse(r[0] for r in rows if r[2])._log_segment_moves()
         return self.browse(row[0] for row in rows)
+
+    def _log_segment_moves(self):
+        """Write the tracking messages of these partners' seller segment moves
+        now, in one batch, instead of one message per partner at commit.
+
+        The recompute above prepared Odoo's tracking (the segment before the
+        move); the partners whose only pending tracked change is the segment
+        are taken out of it and logged here as Odoo would log them (a note by
+        the current user with one tracking value). Any other tracked change
+        of a partner (an Automation Rule's write, say) is left to Odoo."""
+        pending = self.env.cr.precommit.data.get(f"mail.tracking.{self._name}") or {}
+        initial = {
+            partner_id: pending.pop(partner_id)["seller_segment"]
+            for partner_id in self.ids
+            if set(pending.get(partner_id) or ()) == {"seller_segment"}
+        }
+        moved = self.browse(initial).filtered(
+            lambda p: p.seller_segment != initial[p.id]
+        )
+        if not moved:
+            return
+        col_info = self.fields_get(["seller_segment"], ["string", "type", "selection"])[
+            "seller_segment"
+        ]
+        Tracking = self.env["mail.tracking.value"]
+        author_id, email_from = self._message_compute_author()
+        base = {
+            "author_id": author_id,
+            "email_from": email_from,
+            "model": self._name,
+            "record_alias_domain_id": False,
+            "record_company_id": False,
+            "message_type": "notification",
+            "is_internal": True,
+            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+            "email_add_signature": False,
+            "reply_to": self.env["mail.thread"]._notify_get_reply_to(
+                default=email_from, author_id=author_id
+            )[False],
+            "body": "",
+        }
+        values_list = [
+            dict(
+                base,
+                res_id=partner.id,
+                message_id=generate_tracking_message_id("message-notify"),
+                tracking_value_ids=[
+                    Command.create(
+                        Tracking._create_tracking_values(
+                            initial[partner.id],
+                            partner.seller_segment,
+                            "seller_segment",
+                            col_info,
+                            partner,
+                        )
+                    )
+                ],
+            )
+            for partner in moved
+        ]
+        # sudo: tracking messages are logged as the ORM logs them (sudo).
+        moved.sudo()._message_create(values_list)
 
     def _marketplace_segments_by_sql(self):
         """{partner id: (seller segment, buyer segment)} as the set-based

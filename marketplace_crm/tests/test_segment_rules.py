@@ -194,4 +194,104 @@ class TestSegmentRules(MarketplaceCase):
                 ("mail_message_id.res_id", "=", self.selling.id),
             ]
         )
-        self.assertTrue(tracked)
+        self.assertEqual(len(tracked), 1)
+        self.assertEqual(
+            (tracked.old_value_char, tracked.new_value_char),
+            ("Active", "High performer"),
+        )
+        message = tracked.mail_message_id
+        self.assertEqual(message.message_type, "notification")
+        self.assertEqual(message.subtype_id, self.env.ref("mail.mt_note"))
+        self.assertEqual(message.author_id, self.env.user.partner_id)
+        self.assertIn(message, self.selling.message_ids)
+
+    def test_segment_moves_logged_once_each_with_other_changes_left_to_odoo(self):
+        """The daily job logs the segment moves of many sellers in one batch:
+        one tracking message per seller whose segment moved, none for the
+        others; a seller whose Automation Rule also changed a tracked field
+        keeps Odoo's own single message with both changes."""
+        rule = self.env["base.automation"].create(
+            {
+                "name": "Rename top sellers' shops",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "trigger": "on_create_or_write",
+                "trigger_field_ids": [
+                    (
+                        6,
+                        0,
+                        self.env.ref(
+                            "marketplace_crm.field_res_partner__seller_segment"
+                        ).ids,
+                    )
+                ],
+                "filter_domain": "[('seller_segment', '=', 'high_performer')]",
+            }
+        )
+        self.env["ir.actions.server"].create(
+            {
+                "name": "Rename",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "base_automation_id": rule.id,
+                "state": "code",
+                "code": "record.write({'shop_name': 'Top ' + (record.name or '')})",
+            }
+        )
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        with freeze_time(TODAY):
+            self._set(high_performer_count=0)
+            self.partners._refresh_marketplace_figures()
+            self.env.flush_all()
+            self.env.cr.precommit.run()
+            before = self.env["mail.tracking.value"].search(
+                [], order="id desc", limit=1
+            )
+            segments = {p.id: p.seller_segment for p in self.partners}
+            self._set(high_performer_count=3, seller_inactive_days=15)
+            with cron_batches_without_commit(self.env):
+                self.env["res.partner"]._cron_refresh_marketplace_segments()
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        moved = self.partners.filtered(lambda p: p.seller_segment != segments[p.id])
+        self.assertIn(self.selling, moved)
+        self.assertIn(self.quiet, moved)  # logged by the batch
+        quiet_value = self.env["mail.tracking.value"].search(
+            [
+                ("mail_message_id.model", "=", "res.partner"),
+                ("mail_message_id.res_id", "=", self.quiet.id),
+                ("field_id.name", "=", "seller_segment"),
+            ],
+            order="id desc",
+            limit=1,
+        )
+        self.assertEqual(
+            (quiet_value.old_value_char, quiet_value.new_value_char),
+            ("Active", "Inactive"),
+        )
+        self.assertEqual(quiet_value.mail_message_id.message_type, "notification")
+        tracked = self.env["mail.tracking.value"].search(
+            [("id", ">", before.id), ("mail_message_id.model", "=", "res.partner")]
+        )
+        by_partner = {}
+        for value in tracked:
+            by_partner.setdefault(value.mail_message_id.res_id, []).append(
+                value.field_id.name
+            )
+        for partner in moved:
+            changes = by_partner.get(partner.id)
+            self.assertEqual(
+                len(
+                    tracked.filtered(
+                        lambda v, p=partner: v.mail_message_id.res_id == p.id
+                    ).mail_message_id
+                ),
+                1,
+                partner.name,
+            )
+            expected = ["seller_segment"]
+            if partner.seller_segment == "high_performer":
+                expected = sorted(["seller_segment", "shop_name"])
+            self.assertEqual(sorted(changes), expected, partner.name)
+        unmoved = self.partners - moved
+        self.assertTrue(unmoved)
+        self.assertFalse(set(by_partner) & set(unmoved.ids))
