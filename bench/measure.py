@@ -173,22 +173,22 @@ def window_params(today):
 
 @contextlib.contextmanager
 def count_written(env):
-    """Count the partners the job rewrote: the job invalidates the cache of
-    exactly the rows its UPDATE returned."""
+    """Count the partners the job rewrote: each batch returns the partners
+    whose figures or segments its UPDATE changed."""
     model = type(env["res.partner"])
-    original = model.invalidate_recordset
+    original = model._refresh_marketplace_figures
     counter = {"rows": 0}
 
-    def invalidate_recordset(self, fnames=None, flush=True):
-        if fnames and "buyer_segment" in fnames:
-            counter["rows"] += len(self)
-        return original(self, fnames, flush)
+    def _refresh_marketplace_figures(self):
+        changed = original(self)
+        counter["rows"] += len(changed)
+        return changed
 
-    model.invalidate_recordset = invalidate_recordset
+    model._refresh_marketplace_figures = _refresh_marketplace_figures
     try:
         yield counter
     finally:
-        model.invalidate_recordset = original
+        model._refresh_marketplace_figures = original
 
 
 def full_refresh(env, rows):
@@ -212,8 +212,13 @@ def full_refresh(env, rows):
 
     cron_model._commit_progress = _commit_progress
     try:
+        # A job starts from its first batch (no cursor left by a run stopped
+        # earlier) and ends with a commit, as in the scheduler.
+        env.cr.execute("DELETE FROM marketplace_job_cursor")
+        env.cr.commit()
         with measure(env.cr) as m:
             env["res.partner"]._cron_refresh_marketplace_segments()
+            env.cr.commit()
     finally:
         cron_model._commit_progress = original
     m["batches"] = batches

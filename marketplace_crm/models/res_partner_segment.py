@@ -1,4 +1,4 @@
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
@@ -307,27 +307,34 @@ class ResPartner(models.Model):
             )[False],
             "body": "",
         }
-        values_list = [
-            dict(
-                base,
-                res_id=partner.id,
-                message_id=generate_tracking_message_id("message-notify"),
-                tracking_value_ids=[
-                    Command.create(
-                        Tracking._create_tracking_values(
-                            initial[partner.id],
-                            partner.seller_segment,
-                            "seller_segment",
-                            col_info,
-                            partner,
-                        )
-                    )
-                ],
-            )
-            for partner in moved
-        ]
         # sudo: tracking messages are logged as the ORM logs them (sudo).
-        moved.sudo()._message_create(values_list)
+        messages = moved.sudo()._message_create(
+            [
+                dict(
+                    base,
+                    res_id=partner.id,
+                    message_id=generate_tracking_message_id("message-notify"),
+                )
+                for partner in moved
+            ]
+        )
+        message_of = {message.res_id: message.id for message in messages}
+        # Their tracking values in one INSERT (not one per message).
+        Tracking.sudo().create(
+            [
+                dict(
+                    Tracking._create_tracking_values(
+                        initial[partner.id],
+                        partner.seller_segment,
+                        "seller_segment",
+                        col_info,
+                        partner,
+                    ),
+                    mail_message_id=message_of[partner.id],
+                )
+                for partner in moved
+            ]
+        )
 
     def _marketplace_segments_by_sql(self):
         """{partner id: (seller segment, buyer segment)} as the set-based
