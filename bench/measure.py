@@ -8,6 +8,7 @@ writes it to bench/results/.
 import argparse
 import contextlib
 import datetime
+import os
 import resource
 import statistics
 import sys
@@ -461,7 +462,14 @@ def main():
 
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        today = datetime.date.today()
+        # BENCH_TODAY=YYYY-MM-DD: the day of the "cold" run (the "daily" run
+        # is the next day; the day after a month's last day rolls the
+        # month's figures of every seller over).
+        today = (
+            datetime.date.fromisoformat(os.environ["BENCH_TODAY"])
+            if os.environ.get("BENCH_TODAY")
+            else datetime.date.today()
+        )
         params = window_params(today)
         cr.execute(
             "SELECT count(*) FILTER (WHERE is_seller), count(*) FILTER (WHERE is_buyer) FROM res_partner"
