@@ -34,6 +34,10 @@ else
     echo "Updating marketplace_crm in $BENCH_DB"
     odoo_cmd -d "$BENCH_DB" -u marketplace_crm --stop-after-init --log-level=warn \
         --max-cron-threads=0 > /dev/null
+    # An earlier run's backfill measure deletes and recreates every order
+    # part, then rolls back: millions of dead rows that the refresh would
+    # read through (seen: 877 MB instead of 105 MB, 3x slower batches).
+    "${PSQL[@]}" -d "$BENCH_DB" -c "VACUUM ANALYZE marketplace_order_seller, res_partner"
 fi
 
 mkdir -p "$ROOT/bench/results"
