@@ -1,6 +1,5 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
-from odoo.tools.mail import generate_tracking_message_id
 
 from .marketplace_batches import CHANNEL, JobRun
 from .marketplace_params import get_param
@@ -269,7 +268,8 @@ class ResPartner(models.Model):
 
     def _log_segment_moves(self):
         """Write the tracking messages of these partners' seller segment moves
-        now, in one batch, instead of one message per partner at commit.
+        now, in one batch (``_message_log_batch``, then their tracking values
+        in one INSERT), instead of one message per partner at commit.
 
         The recompute above prepared Odoo's tracking (the segment before the
         move); the partners whose only pending tracked change is the segment
@@ -291,33 +291,9 @@ class ResPartner(models.Model):
             "seller_segment"
         ]
         Tracking = self.env["mail.tracking.value"]
-        author_id, email_from = self._message_compute_author()
-        base = {
-            "author_id": author_id,
-            "email_from": email_from,
-            "model": self._name,
-            "record_alias_domain_id": False,
-            "record_company_id": False,
-            "message_type": "notification",
-            "is_internal": True,
-            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
-            "email_add_signature": False,
-            "reply_to": self.env["mail.thread"]._notify_get_reply_to(
-                default=email_from, author_id=author_id
-            )[False],
-            "body": "",
-        }
-        # sudo: tracking messages are logged as the ORM logs them (sudo).
-        messages = moved.sudo()._message_create(
-            [
-                dict(
-                    base,
-                    res_id=partner.id,
-                    message_id=generate_tracking_message_id("message-notify"),
-                )
-                for partner in moved
-            ]
-        )
+        # sudo: tracking messages are logged as the ORM logs them (sudo);
+        # Odoo's batch log takes no tracking values, added below.
+        messages = moved.sudo()._message_log_batch({})
         message_of = {message.res_id: message.id for message in messages}
         # Their tracking values in one INSERT (not one per message).
         Tracking.sudo().create(

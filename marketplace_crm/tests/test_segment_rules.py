@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import MarketplaceCase, cron_batches_without_commit
@@ -143,21 +144,19 @@ class TestSegmentRules(MarketplaceCase):
                     if buyer_segment:
                         self.assertEqual(by_rule[partner.id][1], buyer_segment)
 
-    def test_daily_job_change_fires_automation_rules_and_tracking(self):
-        """A segment that moves because time passes (the daily job, set-based)
-        is written through the ORM: tracking and Automation Rules see it."""
+    def _high_performer_rule(self, code):
+        """An Automation Rule running ``code`` on each seller who becomes a
+        high performer."""
         rule = self.env["base.automation"].create(
             {
-                "name": "Congratulate high performers",
+                "name": "High performers",
                 "model_id": self.env.ref("base.model_res_partner").id,
                 "trigger": "on_create_or_write",
                 "trigger_field_ids": [
-                    (
-                        6,
-                        0,
+                    Command.set(
                         self.env.ref(
                             "marketplace_crm.field_res_partner__seller_segment"
-                        ).ids,
+                        ).ids
                     )
                 ],
                 "filter_domain": "[('seller_segment', '=', 'high_performer')]",
@@ -165,13 +164,18 @@ class TestSegmentRules(MarketplaceCase):
         )
         self.env["ir.actions.server"].create(
             {
-                "name": "Tag",
+                "name": "High performers",
                 "model_id": self.env.ref("base.model_res_partner").id,
                 "base_automation_id": rule.id,
                 "state": "code",
-                "code": "record.write({'comment': 'congratulated'})",
+                "code": code,
             }
         )
+
+    def test_daily_job_change_fires_automation_rules_and_tracking(self):
+        """A segment that moves because time passes (the daily job, set-based)
+        is written through the ORM: tracking and Automation Rules see it."""
+        self._high_performer_rule("record.write({'comment': 'congratulated'})")
         self.env.flush_all()
         self.env.cr.precommit.run()  # the fixtures were created earlier
         with freeze_time(TODAY):
@@ -210,31 +214,8 @@ class TestSegmentRules(MarketplaceCase):
         one tracking message per seller whose segment moved, none for the
         others; a seller whose Automation Rule also changed a tracked field
         keeps Odoo's own single message with both changes."""
-        rule = self.env["base.automation"].create(
-            {
-                "name": "Rename top sellers' shops",
-                "model_id": self.env.ref("base.model_res_partner").id,
-                "trigger": "on_create_or_write",
-                "trigger_field_ids": [
-                    (
-                        6,
-                        0,
-                        self.env.ref(
-                            "marketplace_crm.field_res_partner__seller_segment"
-                        ).ids,
-                    )
-                ],
-                "filter_domain": "[('seller_segment', '=', 'high_performer')]",
-            }
-        )
-        self.env["ir.actions.server"].create(
-            {
-                "name": "Rename",
-                "model_id": self.env.ref("base.model_res_partner").id,
-                "base_automation_id": rule.id,
-                "state": "code",
-                "code": "record.write({'shop_name': 'Top ' + (record.name or '')})",
-            }
+        self._high_performer_rule(
+            "record.write({'shop_name': 'Top ' + (record.name or '')})"
         )
         self.env.flush_all()
         self.env.cr.precommit.run()

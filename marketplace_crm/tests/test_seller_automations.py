@@ -43,7 +43,7 @@ class TestSellerAutomations(MarketplaceCase):
 
     def _events(self, seller, event_type):
         return self.Event.search(
-            [("seller_id", "=", seller.id), ("event_type", "=", event_type)]
+            [("seller_id", "in", seller.ids), ("event_type", "=", event_type)]
         )
 
     def _mails(self, seller, subject):
@@ -163,12 +163,7 @@ class TestSellerAutomations(MarketplaceCase):
             for seller in (back, quiet):
                 self._create_order(self.buyer, [(products[seller], 1, 12.0)])
         self._run("_cron_inactivity_followups", "2026-02-04 09:00:00")
-        followups = self.Event.search(
-            [
-                ("seller_id", "in", (back | quiet | first).ids),
-                ("event_type", "=", "inactivity_followup"),
-            ]
-        )
+        followups = self._events(back | quiet | first, "inactivity_followup")
         self.assertEqual(
             sorted(followups.mapped(lambda e: (e.seller_id.name, e.episode))),
             [
@@ -185,12 +180,7 @@ class TestSellerAutomations(MarketplaceCase):
         with freeze_time("2026-03-01 10:00:00"):
             self._create_order(self.buyer, [(products[first], 2, 12.0)])
         self._run("_cron_inactivity_followups", "2026-03-02 09:00:00")
-        reactivations = self.Event.search(
-            [
-                ("seller_id", "in", (back | quiet | first).ids),
-                ("event_type", "=", "reactivation"),
-            ]
-        )
+        reactivations = self._events(back | quiet | first, "reactivation")
         self.assertEqual(
             sorted(
                 reactivations.mapped(
