@@ -34,6 +34,6 @@ PY
 }
 
 odoo_cmd() {
-    "$PYTHON" "$ROOT/scripts/odoo_main.py" --addons-path="$(odoo_addons_path)" "$@" \
+    "$PYTHON" "$ROOT/scripts/odoo_main.py" --addons-path="$(odoo_addons_path)" --http-interface=127.0.0.1 "$@" \
         --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER"
 }
