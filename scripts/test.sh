@@ -34,5 +34,5 @@ cd "$ROOT"
 exec "$PYTHON" -m pytest marketplace_crm/tests \
     --odoo-database="$TEST_DB" --odoo-http --odoo-log-level=warn \
     --odoo-addons-path="$(odoo_addons_path)" \
-    --odoo-extra="max-cron-threads=0" --odoo-extra="http_port=$HTTP_PORT" --odoo-extra="http_interface=127.0.0.1" --odoo-extra="db_host=$PGHOST" --odoo-extra="db_port=$PGPORT" --odoo-extra="db_user=$PGUSER" \
+    --odoo-extra="max-cron-threads=0" --odoo-extra="http-port=$HTTP_PORT" --odoo-extra="http-interface=127.0.0.1" --odoo-extra="db_host=$PGHOST" --odoo-extra="db_port=$PGPORT" --odoo-extra="db_user=$PGUSER" \
     -p no:cacheprovider "$@"
