@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Create (or update) the demo database with marketplace_crm and serve Odoo
-# on http://localhost:$HTTP_PORT. WORKERS=2 serves with two worker processes
-# (and the websocket process) as in production; extra arguments go to Odoo.
+# on http://localhost:$HTTP_PORT as production runs it: WORKERS (default 2)
+# HTTP worker processes, a cron worker, the websocket process and queue_job's
+# job runner (server-wide module), which sends webhooks and runs the long jobs
+# on job workers. WORKERS=0 serves from one threaded process (the job runner
+# then runs as a thread). Extra arguments go to Odoo.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -22,7 +25,9 @@ marketplace_crm is served on http://localhost:$HTTP_PORT  (database $RUN_DB)
   Portal seller:        seller@atelier-lin.example / seller
 Stop with Ctrl-C.
 MSG
+# queue_job's channels: two jobs at once (webhooks, batches of the long jobs).
+export ODOO_QUEUE_JOB_CHANNELS="${ODOO_QUEUE_JOB_CHANNELS:-root:2}"
 exec "$PYTHON" "$ROOT/scripts/odoo_main.py" --addons-path="$(odoo_addons_path)" -d "$RUN_DB" \
     --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" \
     --http-interface=127.0.0.1 --http-port="$HTTP_PORT" --db-filter="^$RUN_DB\$" \
-    --workers="${WORKERS:-0}" "$@"
+    --workers="${WORKERS:-2}" --max-cron-threads=1 --load=base,web,queue_job "$@"

@@ -76,7 +76,22 @@ class MarketplaceWebhook(models.Model):
         check_group(self.env, "marketplace_crm.group_marketplace_manager")
         for webhook in self:
             webhook._queue_delivery("ping", {"webhook": webhook.name})
-        return True
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "title": self.env._("Test queued"),
+                "message": self.env._(
+                    "A ping is on its way to %(urls)s. The job runner sends it "
+                    "within seconds: its result (delivered, retried or failed) "
+                    "is under Deliveries.",
+                    urls=", ".join(self.mapped("url")),
+                ),
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_view_deliveries(self):
         self.ensure_one()

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import requests
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..tools.webhook_signature import (
     DELIVERY_HEADER,
@@ -19,6 +19,9 @@ _logger = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 10
 MAX_BACKOFF_SECONDS = 6 * 3600
+# A delivery still pending this long after it was due was never picked up:
+# the job runner is not running (Odoo started without ``--load=...,queue_job``).
+STALLED_MINUTES = 5
 
 
 def backoff_seconds(attempt):
@@ -56,6 +59,27 @@ class MarketplaceWebhookDelivery(models.Model):
     last_attempt_date = fields.Datetime("Last Attempt", readonly=True)
     last_status_code = fields.Integer("Last HTTP Status", readonly=True)
     last_error = fields.Char(readonly=True)
+    stalled = fields.Boolean(
+        compute="_compute_stalled",
+        help="Pending for more than a few minutes after it was due: the job "
+        "runner that sends deliveries does not seem to be running.",
+    )
+
+    def _compute_display_name(self):
+        for delivery in self:
+            delivery.display_name = self.env._(
+                "%(event)s to %(webhook)s (#%(id)s)",
+                event=delivery.event,
+                webhook=delivery.webhook_id.name,
+                id=delivery.id,
+            )
+
+    @api.depends("state", "next_try", "create_date")
+    def _compute_stalled(self):
+        limit = fields.Datetime.now() - timedelta(minutes=STALLED_MINUTES)
+        for delivery in self:
+            due = delivery.next_try or delivery.create_date
+            delivery.stalled = bool(delivery.state == "pending" and due and due < limit)
 
     def _enqueue(self):
         for delivery in self:

@@ -218,3 +218,28 @@ class TestWebhooks(MarketplaceCase):
     def test_webhook_url_must_be_http(self):
         with self.assertRaises(ValidationError):
             self.webhook.url = "ftp://example.com"
+
+    def test_send_a_test_says_what_happens_and_names_the_delivery(self):
+        """The button tells the manager the ping is queued and where to see
+        its result; the delivery reads as an event and a webhook (not
+        ``marketplace.webhook.delivery,1``), and one left pending past its
+        due time says the job runner is not running."""
+        with trap_jobs() as trap:
+            action = self.webhook.action_send_test()
+            self.assertEqual(len(trap.enqueued_jobs), 1)
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn(self.webhook.url, action["params"]["message"])
+        self.assertIn("Deliveries", action["params"]["message"])
+        delivery = self._deliveries("ping")
+        self.assertEqual(
+            delivery.display_name, f"ping to Logistics partner (#{delivery.id})"
+        )
+        self.assertFalse(delivery.stalled, "Just queued: not stalled yet")
+        later = fields.Datetime.now() + timedelta(minutes=6)
+        with patch.object(fields.Datetime, "now", return_value=later):
+            delivery.invalidate_recordset(["stalled"])
+            self.assertTrue(delivery.stalled)
+        delivery.sudo().write({"state": "done"})
+        with patch.object(fields.Datetime, "now", return_value=later):
+            delivery.invalidate_recordset(["stalled"])
+            self.assertFalse(delivery.stalled, "A delivered one is not stalled")
