@@ -13,7 +13,14 @@ class ProductProduct(models.Model):
     the e-mail are subscribed to it, and core's job sends its availability
     e-mail once the product is available, then unsubscribes them. A restock
     is seen whenever it happens: the subscription is taken when the product
-    sells out (or is wishlisted while sold out), not by polling."""
+    sells out (or is wishlisted while sold out), not by polling.
+
+    On a marketplace "back in stock" means the available quantity went from
+    nothing to something, whatever the backorder setting: a listing made in
+    the portal keeps Odoo's default *Continue selling when out of stock*, for
+    which core's ``_is_sold_out`` is never true. The addon therefore asks
+    ``_marketplace_out_of_stock`` and has core's job ask it too (context key
+    ``marketplace_stock_only``)."""
 
     _inherit = "product.product"
 
@@ -29,12 +36,26 @@ class ProductProduct(models.Model):
             self.browse(result["ids"]).product_tmpl_id._marketplace_backfill_sales()
         return result
 
+    def _is_sold_out(self):
+        if self.env.context.get("marketplace_stock_only"):
+            return self._marketplace_out_of_stock()
+        return super()._is_sold_out()
+
+    def _marketplace_out_of_stock(self):
+        """No quantity available on the website, whether or not the product
+        may still be ordered (the backorder setting is the seller's)."""
+        self.ensure_one()
+        if not self.is_storable:
+            return False
+        website = self.env["website"].get_current_website()
+        return website._get_product_available_qty(self.sudo()) <= 0
+
     def _marketplace_stock_changed(self):
         """The stock of these products moved (quants changed): subscribe the
         wishlisters of those sold out, and have core's job run soon for those
         available again with subscribers."""
         products = self.exists().filtered("is_storable")
-        sold_out = products.filtered(lambda p: p._is_sold_out())
+        sold_out = products.filtered(lambda p: p._marketplace_out_of_stock())
         sold_out._marketplace_subscribe_wishlists()
         if (products - sold_out).filtered("stock_notification_partner_ids"):
             cron = self.env.ref(
@@ -82,7 +103,7 @@ class ProductProduct(models.Model):
         )
         products = lines.product_id
         products.filtered(
-            lambda p: p.is_storable and p._is_sold_out()
+            lambda p: p._marketplace_out_of_stock()
         )._marketplace_subscribe_wishlists()
 
     def _send_availability_email(self):
@@ -104,7 +125,9 @@ class ProductProduct(models.Model):
                 [("stock_notification_partner_ids", "in", refused.ids)]
             ).write({"stock_notification_partner_ids": [(3, p.id) for p in refused]})
         self._marketplace_hold_out_subscribers()
-        return super()._send_availability_email()
+        return super(
+            ProductProduct, self.with_context(marketplace_stock_only=True)
+        )._send_availability_email()
 
     def _marketplace_hold_out_subscribers(self):
         """When back-in-stock e-mails are measured with a control group, the
@@ -116,7 +139,7 @@ class ProductProduct(models.Model):
         for product in self.sudo().search(
             [("stock_notification_partner_ids", "!=", False)]
         ):
-            if product._is_sold_out():
+            if product._marketplace_out_of_stock():
                 continue
             episode = f"product-{product.id}-restock-{today}"
             held = product.stock_notification_partner_ids.filtered(

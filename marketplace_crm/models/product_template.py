@@ -268,6 +268,13 @@ class ProductTemplate(models.Model):
             "list_price": parse_decimal(env, form.get("list_price"), env._("Price")),
         }
         quantity = parse_decimal(env, form.get("quantity"), env._("Quantity"))
+        backorder = form.get("allow_out_of_stock_order")
+        if backorder is not None:
+            # The portal's choice "when out of stock": "1" keeps selling
+            # (Odoo's default for a new product), "0" stops the sales.
+            if str(backorder) not in ("0", "1"):
+                raise UserError(env._("Choose what happens when out of stock."))
+            vals["allow_out_of_stock_order"] = str(backorder) == "1"
         if form.get("categ_id"):
             category = env["product.category"].browse(record_id(form["categ_id"]))
             if not category.exists():

@@ -3,7 +3,7 @@ from odoo import api, fields, models
 
 class ProductWishlist(models.Model):
     """Back-in-stock alerts: a buyer who wishes for a product is subscribed
-    to core's back-in-stock notification whenever the product is sold out
+    to core's back-in-stock notification whenever the product has no stock
     (see product.product), unless they refused it: core's job e-mails them
     once per restock."""
 
@@ -22,7 +22,7 @@ class ProductWishlist(models.Model):
         lines = super().create(vals_list)
         # Wishlisted while sold out: announced at the next restock.
         lines.product_id.filtered(
-            lambda p: p.is_storable and p._is_sold_out()
+            lambda p: p._marketplace_out_of_stock()
         )._marketplace_subscribe_wishlists()
         return lines
 

@@ -1,4 +1,5 @@
 from odoo import SUPERUSER_ID, api, sql_db
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import MarketplaceCase
@@ -7,7 +8,11 @@ from .common import MarketplaceCase
 @tagged("post_install", "-at_install")
 class TestBackInStock(MarketplaceCase):
     """Back-in-stock e-mails go through core's stock notifications: one
-    mechanism, one e-mail per restock, only to buyers who accept it."""
+    mechanism, one e-mail per restock, only to buyers who accept it. The
+    listing keeps Odoo's default, as sellers create it in the portal:
+    *Continue selling when out of stock* on (see the subclass for off)."""
+
+    stop_selling = False
 
     @classmethod
     def setUpClass(cls):
@@ -15,7 +20,7 @@ class TestBackInStock(MarketplaceCase):
         cls.seller = cls._create_validated_seller("Stock Seller", shop_name="Raku Shop")
         cls.product = cls._create_product(cls.seller, "Raku vase", 60, is_storable=True)
         cls.template = cls.product.product_tmpl_id
-        cls.template.allow_out_of_stock_order = False
+        cls.template.allow_out_of_stock_order = not cls.stop_selling
         cls.website = cls.env["website"].get_current_website()
         cls.buyer = cls.Partner.create(
             {"name": "Wishful Buyer", "email": "wish@example.com"}
@@ -194,3 +199,34 @@ class TestBackInStock(MarketplaceCase):
                     "AND res_partner_id = %s",
                     [product_id, partner_id],
                 )
+
+
+@tagged("post_install", "-at_install")
+class TestBackInStockStopSelling(TestBackInStock):
+    """The same, for a listing whose seller stops the sales when it is out
+    of stock."""
+
+    stop_selling = True
+
+
+@tagged("post_install", "-at_install")
+class TestListingBackorderChoice(MarketplaceCase):
+    """The seller chooses in the portal what happens when a listing is out
+    of stock; a listing made without choosing keeps Odoo's default."""
+
+    def test_portal_choice_is_stored_and_checked(self):
+        seller = self._create_validated_seller("Backorder Atelier")
+        Template = self.env["product.template"]
+        form = {"name": "Bowl", "list_price": "20", "quantity": "0"}
+        listing = Template._marketplace_save_listing(seller, dict(form))
+        self.assertTrue(listing.allow_out_of_stock_order, "Odoo's default kept")
+        listing._marketplace_save_listing(
+            seller, dict(form, allow_out_of_stock_order="0")
+        )
+        self.assertFalse(listing.allow_out_of_stock_order)
+        for garbage in ("2", "yes", "1\x00", "-1"):
+            with self.assertRaisesRegex(UserError, "out of stock"):
+                listing._marketplace_save_listing(
+                    seller, dict(form, allow_out_of_stock_order=garbage)
+                )
+        self.assertFalse(listing.allow_out_of_stock_order, "Nothing half-written")
