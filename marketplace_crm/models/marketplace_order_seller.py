@@ -6,6 +6,8 @@ from odoo.tools import SQL
 from .marketplace_access import check_group
 from .marketplace_batches import JobRun
 from .marketplace_params import get_param
+from .marketplace_promised_date import handling_days, promised_day
+from .marketplace_quality_params import quality_param
 
 
 def sale_condition(alias=None):
@@ -67,6 +69,14 @@ class MarketplaceOrderSeller(models.Model):
         "all moved to other sellers' products is no sale.",
     )
     rating_request_sent = fields.Boolean(readonly=True, copy=False, default=False)
+    promised_date = fields.Date(
+        "Ship By",
+        compute="_compute_promised_date",
+        help="The day the seller promised to ship: the order's delivery date, "
+        "else the handling time of the products or the seller in working "
+        "days, else the marketplace's default. A shipment done after it is "
+        "late.",
+    )
 
     _order_seller_unique = models.Constraint(
         "UNIQUE(order_id, seller_id)",
@@ -78,6 +88,31 @@ class MarketplaceOrderSeller(models.Model):
     _seller_date_idx = models.Index(
         "(seller_id, date_order) INCLUDE (state, amount, line_count, company_id)"
     )
+
+    @api.depends(
+        "order_id.date_order",
+        "order_id.commitment_date",
+        "order_id.order_line.product_id",
+        "seller_id.seller_handling_time",
+    )
+    def _compute_promised_date(self):
+        default = quality_param(self.env, "quality_handling_days")
+        for part in self:
+            # sudo: a portal seller sees the date of their part of an order
+            # whose lines are the buyer's; only dates and lead times are read.
+            order = part.sudo().order_id
+            if not order.date_order:
+                part.promised_date = False
+                continue
+            seller = part.sudo().seller_id
+            delays = order.order_line.product_id.product_tmpl_id.filtered(
+                lambda t, seller=seller: t.marketplace_seller_id == seller
+            ).mapped("sale_delay")
+            part.promised_date = promised_day(
+                order.date_order,
+                order.commitment_date,
+                handling_days(delays, seller.seller_handling_time, default),
+            )
 
     @api.depends(
         "seller_id",

@@ -11,6 +11,7 @@ QUALITY_DEFAULTS = {
     "quality_window_days": 90,
     "quality_min_orders": 10,
     "quality_grace_days": 7,
+    "quality_handling_days": 2,
     "quality_dispute_alert": 5.0,
     "quality_dispute_limit": 10.0,
     "quality_refund_alert": 3.0,

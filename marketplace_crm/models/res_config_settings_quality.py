@@ -29,6 +29,15 @@ class ResConfigSettings(models.TransientModel):
         help="A seller with fewer orders in the window gets no alert, no "
         "suspension and no tier.",
     )
+    marketplace_quality_handling_days = fields.Integer(
+        "Default Handling Time (working days)",
+        config_parameter="marketplace_crm.quality_handling_days",
+        default=D["quality_handling_days"],
+        help="An order must ship within this many working days when neither "
+        "the order (delivery date), its products (customer lead time) nor the "
+        "seller (handling time) promise otherwise. The late-shipment rate and "
+        "the date buyers and sellers see follow it.",
+    )
     marketplace_quality_grace_days = fields.Integer(
         "Grace Period (days)",
         config_parameter="marketplace_crm.quality_grace_days",

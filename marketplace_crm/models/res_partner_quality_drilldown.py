@@ -57,10 +57,7 @@ class ResPartner(models.Model):
             )
             if pickings:
                 shipped += 1
-                late += any(
-                    pk.date_done > (pk.date_deadline or pk.scheduled_date)
-                    for pk in pickings
-                )
+                late += any(pk.date_done.date() > part.promised_date for pk in pickings)
         ratings = env["rating.rating"].search(
             [
                 ("res_model", "=", "marketplace.order.seller"),

@@ -17,9 +17,10 @@ Metric definitions (window: the last N days of Settings, default 90):
   confirmation does, since on the marketplace it is the seller who could not
   serve it;
 * **late-shipment rate**: among the orders with a done outgoing delivery
-  holding the seller's products, those whose delivery was done after its
-  promised date (the delivery's deadline, from the promised date of the
-  order, or else its scheduled date) (%);
+  holding the seller's products, those whose delivery was done after the
+  day the seller promised to ship (``marketplace_promised_date``: the
+  order's delivery date, else the handling time of the products or the
+  seller in working days, else the default of Settings) (%);
 * **first response time**: over the buyers' tickets about the seller opened
   in the window, the hours from the ticket's creation to the seller's first
   message on it (a contact of the seller as author); a ticket the seller has
@@ -36,6 +37,7 @@ from datetime import timedelta
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .marketplace_promised_date import promised_day_sql
 from .marketplace_quality_params import QUALITY_METRICS, metric_levels, quality_param
 
 _QUALITY_UPDATE = """
@@ -65,10 +67,11 @@ WITH parts AS (
       FROM parts
  LEFT JOIN LATERAL (
         SELECT TRUE AS shipped,
-               BOOL_OR(pk.date_done > COALESCE(pk.date_deadline, pk.scheduled_date))
-                   AS late
+               BOOL_OR(pk.date_done::date > %(promised)s) AS late
           FROM stock_picking pk
           JOIN stock_picking_type pt ON pt.id = pk.picking_type_id
+          JOIN sale_order so ON so.id = parts.order_id
+          JOIN res_partner sp ON sp.id = parts.seller_id
          WHERE pk.sale_id = parts.order_id
            AND parts.state = 'sale'
            AND pk.state = 'done'
@@ -250,6 +253,12 @@ class ResPartner(models.Model):
     quality_cancel_rate = fields.Float(
         "Cancellation Rate (%)", readonly=True, digits=(5, 2), aggregator="avg"
     )
+    seller_handling_time = fields.Integer(
+        "Handling Time (working days)",
+        help="Working days this seller takes to ship an order, when longer "
+        "than the customer lead time of the products ordered. 0: the "
+        "marketplace's default handling time (Settings).",
+    )
     quality_late_rate = fields.Float(
         "Late Shipment Rate (%)", readonly=True, digits=(5, 2), aggregator="avg"
     )
@@ -331,6 +340,9 @@ class ResPartner(models.Model):
             "min_orders": quality_param(self.env, "quality_min_orders"),
             "top_score": quality_param(self.env, "quality_top_score"),
             "risk_score": quality_param(self.env, "quality_risk_score"),
+            "promised": promised_day_sql(
+                "so", "sp", quality_param(self.env, "quality_handling_days")
+            ),
         }
         levels = metric_levels(self.env)
         for key, __, weight, ___ in QUALITY_METRICS:
@@ -346,6 +358,9 @@ class ResPartner(models.Model):
         )
         self.env["rating.rating"].flush_model()
         self.env["stock.picking"].flush_model()
+        self.env["sale.order"].flush_model(["date_order", "commitment_date"])
+        self.env["sale.order.line"].flush_model(["order_id", "product_id"])
+        self.env["product.template"].flush_model(["sale_delay"])
         self.env["stock.move"].flush_model(["picking_id", "product_id"])
         self.env["helpdesk.ticket"].flush_model(["seller_id", "buyer_id"])
         self.env["mail.message"].flush_model()

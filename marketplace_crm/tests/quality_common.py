@@ -1,5 +1,5 @@
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from .common import MarketplaceCase
 
@@ -76,7 +76,8 @@ class QualityCase(MarketplaceCase):
         )
 
     def _ship(self, order, late):
-        """Deliver the order, after (late) or before its scheduled date."""
+        """Deliver the order the day after (late) or on the day the seller
+        promised to ship it."""
         picking = order.picking_ids.filtered(
             lambda p: p.picking_type_id.code == "outgoing"
         )
@@ -85,13 +86,16 @@ class QualityCase(MarketplaceCase):
             move.quantity = move.product_uom_qty
         picking.button_validate()
         self.assertEqual(picking.state, "done")
-        # The promised date, as the order would have set it: the day before
-        # the delivery (late) or the moment of the delivery (on time).
-        promised = picking.date_done - timedelta(days=1) if late else picking.date_done
+        part = order.marketplace_order_seller_ids.filtered(
+            lambda p: p.seller_id == self.seller
+        )
+        done = datetime.combine(part.promised_date, time(17)) + timedelta(
+            days=1 if late else 0
+        )
         self.env.flush_all()
         self.env.cr.execute(
-            "UPDATE stock_picking SET date_deadline = %s WHERE id = %s",
-            [promised, picking.id],
+            "UPDATE stock_picking SET date_done = %s WHERE id = %s",
+            [done, picking.id],
         )
-        picking.invalidate_recordset(["date_deadline"])
+        picking.invalidate_recordset(["date_done"])
         return picking

@@ -176,7 +176,8 @@ class TestSellerQualityRules(QualityCase):
         start = fields.Datetime.now()
         with freeze_time(start):
             self._run_job()
-        today = start.date()
+        # The seller's day as the job sees it (the user's time zone).
+        today = fields.Date.context_today(self.seller)
         self.assertEqual(self.seller.quality_grace_until, today + timedelta(days=7))
         self.assertEqual(self.seller.seller_quality_tier, "at_risk")
         # The limit e-mail goes alone, not with the alert of the same metric.
@@ -251,7 +252,9 @@ class TestSellerQualityRules(QualityCase):
         start = fields.Datetime.now()
         self.seller.write(
             {
-                "quality_exempt_until": start.date() + timedelta(days=3),
+                # The seller's day as the job sees it (the user's time zone).
+                "quality_exempt_until": fields.Date.context_today(self.seller)
+                + timedelta(days=3),
                 "quality_exempt_reason": "New category: ceramics",
             }
         )
@@ -273,7 +276,8 @@ class TestSellerQualityRules(QualityCase):
         )
         # The rules apply again from that run.
         self.assertEqual(
-            self.seller.quality_grace_until, start.date() + timedelta(days=11)
+            self.seller.quality_grace_until,
+            fields.Date.context_today(self.seller) + timedelta(days=11),
         )
 
     def test_tiers_and_badge(self):
