@@ -11,6 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
+from .marketplace_access import MARKETPLACE_MANAGER, check_group
 from .marketplace_batches import JobRun
 from .marketplace_params import get_param
 
@@ -62,8 +63,10 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------ anonymisation
     def action_marketplace_anonymise(self):
-        """Staff: anonymise these contacts at their request."""
-        self._check_marketplace_data_rights_staff()
+        """Managers: anonymise these contacts at their request. Irreversible,
+        so checked here and not only on the button (any user may call a
+        public method over RPC)."""
+        check_group(self.env, MARKETPLACE_MANAGER)
         for partner in self:
             partner.commercial_partner_id._marketplace_anonymise()
         return True

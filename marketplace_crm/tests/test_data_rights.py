@@ -6,6 +6,7 @@ from datetime import datetime
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, freeze_time, tagged
+from odoo.tests.common import JsonRpcException
 
 from .common import MarketplaceCase, cron_batches_without_commit
 
@@ -32,6 +33,20 @@ class DataRightsCase(MarketplaceCase):
                 "password": "bertrand-pass",
                 "partner_id": cls.buyer.id,
                 "group_ids": [(6, 0, [cls.env.ref("base.group_portal").id])],
+            }
+        )
+        cls.manager = cls.env["res.users"].create(
+            {
+                "name": "Data Rights Manager",
+                "login": "mp_manager_test",
+                "password": "manager-pass",
+                "group_ids": [
+                    (
+                        6,
+                        0,
+                        cls.env.ref("marketplace_crm.group_marketplace_manager").ids,
+                    )
+                ],
             }
         )
         cls.product = cls._create_product(cls.seller, "Sophie cup", 40.0)
@@ -190,7 +205,7 @@ class TestAnonymisation(DataRightsCase):
         figures = self._report_figures()
         amount = self.order.amount_total
         self.dispute.write({"state": "resolved", "outcome": "partial_refund"})
-        self.buyer.with_user(self.staff).action_marketplace_anonymise()
+        self.buyer.with_user(self.manager).action_marketplace_anonymise()
         self.env.flush_all()
 
         self.assertTrue(self.buyer.marketplace_anonymised)
@@ -245,7 +260,7 @@ class TestAnonymisation(DataRightsCase):
         self.assertTrue(documents)
         sales = self.seller.seller_sale_amount_30d
         self.dispute.write({"state": "closed", "outcome": "withdrawn"})
-        self.seller.with_user(self.staff).action_marketplace_anonymise()
+        self.seller.with_user(self.manager).action_marketplace_anonymise()
         self.assertFalse(documents.exists())
         self.assertFalse(self.seller.bank_ids)
         self.assertEqual(self.seller.shop_name, f"Anonymised #{self.seller.id}")
@@ -261,16 +276,53 @@ class TestAnonymisation(DataRightsCase):
 
     def test_refused_while_a_dispute_is_open(self):
         with self.assertRaisesRegex(UserError, "dispute is open"):
-            self.buyer.with_user(self.staff).action_marketplace_anonymise()
+            self.buyer.with_user(self.manager).action_marketplace_anonymise()
         self.assertEqual(self.buyer.name, "Bertrand Lemoine")
         self.assertTrue(self.buyer_user.active)
         self.dispute.write({"state": "under_review"})
         with self.assertRaises(UserError):
-            self.seller.with_user(self.staff).action_marketplace_anonymise()
+            self.seller.with_user(self.manager).action_marketplace_anonymise()
 
-    def test_staff_only(self):
-        with self.assertRaises(AccessError):
-            self.buyer.with_user(self.buyer_user).action_marketplace_anonymise()
+    def test_managers_only(self):
+        self.dispute.write({"state": "closed", "outcome": "withdrawn"})
+        for user in (self.buyer_user, self.staff):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.buyer.with_user(user).action_marketplace_anonymise()
+        self.assertEqual(self.buyer.name, "Bertrand Lemoine")
+
+
+@tagged("post_install", "-at_install")
+class TestAnonymisationRpc(HttpCase, DataRightsCase):
+    """``action_marketplace_anonymise`` called over JSON-RPC as the web client
+    does: a marketplace user (agent) is refused and nothing changes, a
+    manager anonymises."""
+
+    def _call_kw(self, login, password):
+        self.authenticate(login, password)
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw/res.partner/action_marketplace_anonymise",
+            {
+                "model": "res.partner",
+                "method": "action_marketplace_anonymise",
+                "args": [self.buyer.ids],
+                "kwargs": {},
+            },
+        )
+
+    def test_agent_refused_manager_anonymises(self):
+        self.dispute.write({"state": "closed", "outcome": "withdrawn"})
+        self.staff.write({"password": "staff-pass"})
+        with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+            self._call_kw("mp_staff_test", "staff-pass")
+        self.buyer.invalidate_recordset()
+        self.assertEqual(self.buyer.name, "Bertrand Lemoine")
+        self.assertEqual(self.buyer.email, "bertrand.lemoine@example.com")
+        self.assertFalse(self.buyer.marketplace_anonymised)
+        self.assertTrue(self.buyer_user.active)
+        self.assertTrue(self._call_kw("mp_manager_test", "manager-pass"))
+        self.buyer.invalidate_recordset()
+        self.assertTrue(self.buyer.marketplace_anonymised)
+        self.assertEqual(self.buyer.name, f"Anonymised #{self.buyer.id}")
 
 
 @tagged("post_install", "-at_install")
