@@ -7,10 +7,11 @@ Two kinds of strings are looked for:
 - *identifiers* (full name, e-mail, phone, street, login, shop name): they
   name this person wherever they appear, and are replaced everywhere the
   marketplace and Odoo's mail keep texts;
-- *name parts* (each word of the person's names, 3 letters at least): too
-  common to be replaced everywhere, they are replaced, as whole words, only
-  in the records about this person (their tickets, disputes, leads, ratings,
-  orders, contacts) and in the messages and activities of those records.
+- *name parts* (each word of a person's names, 3 letters at least; not the
+  words of a company's name): too common to be replaced everywhere, they
+  are replaced, as whole words, only in the records about this person
+  (their tickets, disputes, leads, ratings, orders, contacts) and in the
+  messages and activities of those records.
 """
 
 import json
@@ -47,9 +48,10 @@ QUEUED_SMS_STATES = ("outgoing", "error")
 
 
 def name_parts(contacts):
-    """The words of these contacts' names worth replacing in their records."""
+    """The words of these people's names worth replacing in their records
+    (a company's name is replaced whole: its words are common ones)."""
     parts = set()
-    for contact in contacts:
+    for contact in contacts.filtered(lambda c: not c.is_company):
         for word in re.findall(r"\w+", contact.name or ""):
             if len(word) >= MIN_NAME_PART and word.lower() not in NAME_PARTICLES:
                 parts.add(word)
