@@ -76,6 +76,20 @@ class TestErasure(MarketplaceCase):
                 "sale_order_id": self.order.id,
             }
         )
+        # A ticket of hers in a second company.
+        company_b = env["res.company"].create({"name": "Erasure Company B"})
+        self.ticket_b = (
+            env["helpdesk.ticket"]
+            .with_company(company_b)
+            .create(
+                {
+                    "name": "Second parcel",
+                    "description": f"<p>{FIRST_NAME} again, at {STREET}</p>",
+                    "partner_id": buyer.id,
+                    "company_id": company_b.id,
+                }
+            )
+        )
         self.dispute = env["marketplace.dispute"].create(
             {
                 "buyer_id": buyer.id,
@@ -355,6 +369,9 @@ class TestErasure(MarketplaceCase):
             str(self.ticket.description), f"<p>Mme {label} called twice.</p>"
         )
         self.assertEqual(self.dispute.state, "closed")
+        self.assertEqual(
+            str(self.ticket_b.description), f"<p>{label} again, at {label}</p>"
+        )
         self.assertFalse(self.mail_to_her.exists(), "Queued only for her: deleted")
         self.assertEqual(self.mail_failed.email_to, "seller@example.com")
         self.assertFalse(self.mail_failed.email_cc)
@@ -387,3 +404,88 @@ class TestErasure(MarketplaceCase):
         self.buyer.with_user(self.manager).action_marketplace_anonymise()
         self.assertEqual(str(ticket.description), "<p>Zofia Brenner called</p>")
         self.assertEqual(other.name, "Zofia Brenner")
+
+    def test_anonymised_seller_is_nowhere(self):
+        """The same search for a seller (a company) and the person who runs
+        its shop: profile, shop name, portal user and API key, lead, notes,
+        tickets by and about the seller, an upload and a queued e-mail."""
+        values = (
+            "Brackwater",
+            "Ottoline",
+            "hello@brackwater-kilns.example",
+            "+44 7700 655210",
+            "3 Quernstone Yard",
+        )
+        seller = self._create_validated_seller(
+            "Brackwater Kilns",
+            email="hello@brackwater-kilns.example",
+            phone="+44 7700 655210",
+            street="3 Quernstone Yard",
+        )
+        keeper = self.Partner.create(
+            {
+                "name": "Ottoline Brackwater",
+                "parent_id": seller.id,
+                "email": "ottoline@brackwater-kilns.example",
+            }
+        )
+        user = portal_user(
+            self.env,
+            "ottoline@brackwater-kilns.example",
+            partner=keeper,
+            name="Ottoline Brackwater",
+            email="ottoline@brackwater-kilns.example",
+        )
+        client = self.env["marketplace.api.client"].create(
+            {"name": "Kiln tool", "user_id": user.id}
+        )
+        client.action_generate_key()
+        seller.message_post(
+            body="Ottoline Brackwater asked to call +44 7700 655210",
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        own = self.env["helpdesk.ticket"].create(
+            {
+                "name": "Payout of Brackwater Kilns",
+                "description": "<p>Ottoline called from 3 Quernstone Yard</p>",
+                "partner_id": seller.id,
+            }
+        )
+        self.env["helpdesk.ticket"].create(
+            {
+                "name": "Late parcel",
+                "description": "<p>Brackwater Kilns never answers, says Brackwater's "
+                "buyer</p>",
+                "partner_id": self.buyer.id,
+                "seller_id": seller.id,
+            }
+        )
+        self.env["ir.attachment"].with_user(user).sudo().create(
+            {
+                "name": "statement.txt",
+                "raw": b"Brackwater Kilns, 3 Quernstone Yard",
+                "res_model": "helpdesk.ticket",
+                "res_id": own.id,
+            }
+        )
+        self.env["mail.mail"].create(
+            {
+                "subject": "Your payout",
+                "body_html": "<p>Dear Ottoline</p>",
+                "email_to": "hello@brackwater-kilns.example",
+                "state": "outgoing",
+            }
+        )
+        self.env.flush_all()
+        self.assertIn(("helpdesk_ticket", "description"), self._database_hits(values))
+
+        seller.with_user(self.manager).action_marketplace_anonymise()
+        self.env.cr.precommit.run()
+        self.env.flush_all()
+
+        self.assertEqual(self._database_hits(values), {}, "Left in the database")
+        self.assertEqual(self._filestore_hits(values), {}, "Left in the filestore")
+        self.assertFalse(client.apikey_id)
+        self.assertFalse(user.active)
+        self.assertEqual(seller.shop_name, f"Anonymised #{seller.id}")
