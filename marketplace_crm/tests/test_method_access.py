@@ -386,6 +386,8 @@ class TestPublicMethodAccess(MarketplaceCase):
             )
         self.assertIn("action_marketplace_anonymise", manager_only)
         self.assertIn("action_marketplace_backfill", manager_only)
+        self.assertIn("action_generate_key", manager_only, "Model agents cannot read")
+        self.assertIn("action_reset_verification", manager_only)
         for name in sorted(manager_only - NO_WORK):
             with self.subTest(method=name):
                 self.assertEqual(REQUIRED_GROUP.get(name), MANAGER)
