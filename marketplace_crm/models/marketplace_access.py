@@ -9,6 +9,7 @@ or run heavy queries with elevated rights call these helpers first.
 from odoo.exceptions import AccessError
 
 MARKETPLACE_USER = "marketplace_crm.group_marketplace_user"
+MARKETPLACE_MANAGER = "marketplace_crm.group_marketplace_manager"
 
 
 def check_group(env, group=MARKETPLACE_USER):

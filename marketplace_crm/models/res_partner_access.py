@@ -1,6 +1,6 @@
 from odoo import models
 
-from .marketplace_access import check_group
+from .marketplace_access import MARKETPLACE_MANAGER, check_group
 
 
 class ResPartner(models.Model):
@@ -25,7 +25,8 @@ class ResPartner(models.Model):
         return super().action_reject_seller(reason)
 
     def action_reset_verification(self):
-        check_group(self.env)
+        # Managers only, as its button: it reopens a decided verification.
+        check_group(self.env, MARKETPLACE_MANAGER)
         return super().action_reset_verification()
 
     def action_suspend_seller(self):

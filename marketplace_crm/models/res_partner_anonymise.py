@@ -3,14 +3,14 @@ retention of rejected registrations (the export is in
 ``res_partner_data_export``)."""
 
 import logging
-import re
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.fields import Domain
 
+from . import marketplace_erasure as erasure
+from .marketplace_access import MARKETPLACE_MANAGER, check_group
 from .marketplace_batches import JobRun
 from .marketplace_params import get_param
 
@@ -36,17 +36,6 @@ PERSONAL_FIELDS = (
     "shop_logo",
     "verification_rejection_reason",
 )
-# Text that could still name the person elsewhere: (model, fields).
-SCRUBBED_TEXTS = (
-    ("mail.message", ("body", "subject", "email_from")),
-    ("mail.tracking.value", ("old_value_char", "new_value_char")),
-    ("mail.activity", ("summary", "note")),
-    ("mail.mail", ("body_html", "email_to", "email_cc")),
-    ("crm.lead", ("name", "description")),
-    ("helpdesk.ticket", ("name", "description", "partner_name", "partner_email")),
-    ("marketplace.dispute", ("description", "resolution_notes")),
-    ("rating.rating", ("feedback",)),
-)
 OPEN_DISPUTE_STATES = ("open", "under_review")
 
 
@@ -62,8 +51,10 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------ anonymisation
     def action_marketplace_anonymise(self):
-        """Staff: anonymise these contacts at their request."""
-        self._check_marketplace_data_rights_staff()
+        """Managers: anonymise these contacts at their request. Irreversible,
+        so checked here and not only on the button (any user may call a
+        public method over RPC)."""
+        check_group(self.env, MARKETPLACE_MANAGER)
         for partner in self:
             partner.commercial_partner_id._marketplace_anonymise()
         return True
@@ -87,8 +78,10 @@ class ResPartner(models.Model):
     def _marketplace_anonymise(self, reason=None):
         """Replace the personal data of this contact (and its contacts),
         delete its verification documents, archive its portal users and
-        scrub the texts naming it; orders, amounts, ratings and figures stay.
-        Refused while one of its disputes is open."""
+        erase its traces elsewhere (texts naming it, queued e-mails,
+        attachments, wizards, bus notifications: ``marketplace_erasure``);
+        orders, amounts, ratings and figures stay. Refused while one of its
+        disputes is open."""
         self.ensure_one()
         if self.marketplace_anonymised:
             return False
@@ -108,6 +101,8 @@ class ResPartner(models.Model):
         contacts = partner | partner.child_ids
         label = self.env._("Anonymised #%s", partner.id)
         identifiers = _identifiers(contacts)
+        parts = erasure.name_parts(contacts)
+        own_records = partner._marketplace_own_records(contacts)
         partner.seller_document_ids.unlink()
         partner._marketplace_remove_bank_accounts()
         users = contacts.user_ids
@@ -115,7 +110,13 @@ class ResPartner(models.Model):
             active_test=False
         ).search([("user_id", "in", users.ids)]).action_revoke_key()
         for user in users:
-            user.write({"active": False, "login": f"anonymised-{user.id}@invalid"})
+            user.write(
+                {
+                    "active": False,
+                    "login": f"anonymised-{user.id}@invalid",
+                    "signature": False,
+                }
+            )
         empty = dict.fromkeys(PERSONAL_FIELDS, False)
         contacts.write(dict(empty, name=label))
         if partner.shop_name:
@@ -129,7 +130,9 @@ class ResPartner(models.Model):
             self.env["mailing.contact"].sudo().search(
                 [("email", "in", [i for i in identifiers if "@" in i])]
             ).unlink()
-        _scrub_texts(self.env, identifiers, label)
+        self._marketplace_erase_traces(
+            contacts, users, own_records, identifiers, parts, label
+        )
         partner.write(
             {
                 "marketplace_anonymised": True,
@@ -144,6 +147,72 @@ class ResPartner(models.Model):
             ),
         )
         return True
+
+    def _marketplace_own_records(self, contacts):
+        """The records about this person (in sudo, archived included): their
+        contacts, orders, tickets, disputes, leads and ratings. A seller's
+        records are those they are party to, not their buyers' orders."""
+        self.ensure_one()
+        env = self.env(su=True, context=dict(self.env.context, active_test=False))
+        records = [
+            contacts,
+            env["sale.order"].search([("partner_id", "in", contacts.ids)]),
+            env["helpdesk.ticket"].search(
+                [
+                    "|",
+                    "|",
+                    ("partner_id", "in", contacts.ids),
+                    ("buyer_id", "in", contacts.ids),
+                    ("seller_id", "=", self.id),
+                ]
+            ),
+            env["marketplace.dispute"].search(
+                ["|", ("buyer_id", "in", contacts.ids), ("seller_id", "=", self.id)]
+            ),
+            env["rating.rating"].search(
+                [
+                    "|",
+                    ("partner_id", "in", contacts.ids),
+                    ("rated_partner_id", "=", self.id),
+                ]
+            ),
+        ]
+        if "crm.lead" in env:
+            records.append(
+                env["crm.lead"].search(
+                    [
+                        "|",
+                        ("partner_id", "in", contacts.ids),
+                        ("marketplace_seller_id", "=", self.id),
+                    ]
+                )
+            )
+        return records
+
+    def _marketplace_erase_traces(
+        self, contacts, users, own_records, identifiers, parts, label
+    ):
+        """Everything but the contact: see ``marketplace_erasure``. The
+        attachments go with this person's records only when this person is
+        their party as a buyer or a contact (a seller's buyers keep theirs)."""
+        env = self.env(su=True)
+        attached_to = []
+        for records in own_records:
+            if records._name == "helpdesk.ticket":
+                records = records.filtered(
+                    lambda t: (t.partner_id | t.buyer_id) & contacts
+                )
+            elif records._name == "marketplace.dispute":
+                records = records.filtered(lambda d: d.buyer_id & contacts)
+            elif records._name == "rating.rating":
+                continue
+            attached_to.append(records)
+        erasure.erase_attachments(env, attached_to, users, identifiers, label)
+        erasure.drop_queued_mails(env, contacts, identifiers)
+        erasure.drop_composers(env, contacts, identifiers)
+        erasure.drop_bus_notifications(env, contacts, users, identifiers)
+        erasure.scrub_everywhere(env, identifiers, label)
+        erasure.scrub_name_parts(env, own_records, parts, label)
 
     def _marketplace_remove_bank_accounts(self):
         for account in self.bank_ids:
@@ -245,6 +314,7 @@ def _identifiers(contacts):
             contact.email,
             contact.email_normalized,
             contact.phone,
+            contact.phone_sanitized,
             contact.shop_name,
             contact.street,
         ):
@@ -252,28 +322,3 @@ def _identifiers(contacts):
                 values.add(value.strip())
         values.update(user.login for user in contact.user_ids if user.login)
     return sorted(values, key=len, reverse=True)
-
-
-def _scrub_texts(env, identifiers, label):
-    """Replace the identifiers by ``label`` wherever a text field holds them."""
-    if not identifiers:
-        return
-    pattern = re.compile("|".join(re.escape(i) for i in identifiers), re.IGNORECASE)
-    for model, fnames in SCRUBBED_TEXTS:
-        if model not in env:
-            continue
-        Model = env[model].sudo().with_context(active_test=False, tracking_disable=True)
-        fnames = [f for f in fnames if f in Model._fields and Model._fields[f].store]
-        domain = Domain.OR(
-            Domain(fname, "ilike", identifier)
-            for fname in fnames
-            for identifier in identifiers
-        )
-        for record in Model.search(domain):
-            vals = {}
-            for fname in fnames:
-                value = record[fname]
-                if isinstance(value, str) and pattern.search(value):
-                    vals[fname] = pattern.sub(label, value)
-            if vals:
-                record.write(vals)

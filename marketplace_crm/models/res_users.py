@@ -32,3 +32,34 @@ class ResUsers(models.Model):
         users.partner_id.signup_prepare(signup_type="signup")
         for user in users:
             template.sudo().send_mail(user.id)
+
+    def write(self, vals):
+        """Archiving a user revokes their API keys (the marketplace
+        integrations' and their own): reactivating the account later must
+        not bring a forgotten key back to life."""
+        archived = (
+            self.filtered("active")
+            if "active" in vals and not vals["active"]
+            else self.browse()
+        )
+        result = super().write(vals)
+        if archived:
+            archived._marketplace_revoke_api_keys()
+        return result
+
+    def _marketplace_revoke_api_keys(self):
+        """Delete every API key of these users and clear the key of their
+        marketplace integrations (which then need a new one)."""
+        # sudo: whoever archives the user (an administrator, the
+        # anonymisation) revokes keys that are not theirs.
+        self.env["res.users.apikeys"].sudo().search(
+            [("user_id", "in", self.ids)]
+        ).unlink()
+        clients = (
+            self.env["marketplace.api.client"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("user_id", "in", self.ids), ("apikey_id", "!=", 0)])
+        )
+        clients.write({"apikey_id": 0, "key_prefix": False, "key_date": False})
+        self.env.registry.clear_cache()

@@ -6,8 +6,10 @@ from datetime import datetime
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, freeze_time, tagged
+from odoo.tests.common import JsonRpcException
 
 from .common import MarketplaceCase, cron_batches_without_commit
+from .portal_form import portal_user
 
 
 class DataRightsCase(MarketplaceCase):
@@ -32,6 +34,20 @@ class DataRightsCase(MarketplaceCase):
                 "password": "bertrand-pass",
                 "partner_id": cls.buyer.id,
                 "group_ids": [(6, 0, [cls.env.ref("base.group_portal").id])],
+            }
+        )
+        cls.manager = cls.env["res.users"].create(
+            {
+                "name": "Data Rights Manager",
+                "login": "mp_manager_test",
+                "password": "manager-pass",
+                "group_ids": [
+                    (
+                        6,
+                        0,
+                        cls.env.ref("marketplace_crm.group_marketplace_manager").ids,
+                    )
+                ],
             }
         )
         cls.product = cls._create_product(cls.seller, "Sophie cup", 40.0)
@@ -95,7 +111,7 @@ class TestDataExport(DataRightsCase):
         self.assertEqual(given[0]["seller"], self.seller.shop_name)
         disputes = json.loads(archive.read("disputes.json"))
         self.assertEqual(disputes[0]["reference"], self.dispute.name)
-        self.assertEqual(disputes[0]["role"], "buyer")
+        self.assertEqual(disputes[0]["role"], "Buyer")
         tickets = json.loads(archive.read("tickets.json"))
         self.assertEqual([t["title"] for t in tickets], ["Broken cup"])
         self.assertEqual(json.loads(archive.read("sales.json")), [])
@@ -114,7 +130,92 @@ class TestDataExport(DataRightsCase):
             "Not the buyer's identity",
         )
         disputes = json.loads(archive.read("disputes.json"))
-        self.assertEqual(disputes[0]["role"], "seller")
+        self.assertEqual(disputes[0]["role"], "Seller")
+
+    def test_seller_export_holds_what_the_seller_sees(self):
+        """A buyer's ticket about the seller is not in the seller's export
+        (the portal does not show it to them); their own ticket is. Each
+        section holds the rows the seller's portal user reads."""
+        seller_user = portal_user(
+            self.env,
+            "sophie_seller",
+            partner=self.Partner.create(
+                {"name": "Sophie Keeper", "parent_id": self.seller.id}
+            ),
+        )
+        about_seller = self.env["helpdesk.ticket"].create(
+            {
+                "name": "Rude seller",
+                "description": "<p>About Sophie Pottery</p>",
+                "partner_id": self.buyer.id,
+                "seller_id": self.seller.id,
+            }
+        )
+        own = self.env["helpdesk.ticket"].create(
+            {
+                "name": "Payout question",
+                "description": "<p>When?</p>",
+                "partner_id": self.seller.id,
+            }
+        )
+        archive = self._zip(self.seller)
+        tickets = json.loads(archive.read("tickets.json"))
+        self.assertEqual([t["number"] for t in tickets], [own.number])
+        self.assertNotIn(about_seller.name, archive.read("tickets.csv").decode())
+        # Exactly the rows the seller reads with their own rights and rules.
+        as_seller = self.env(user=seller_user)
+        for section, model, key, fname in (
+            ("tickets", "helpdesk.ticket", "number", "number"),
+            ("disputes", "marketplace.dispute", "reference", "name"),
+            ("sales", "marketplace.order.seller", "order", "order_id"),
+        ):
+            with self.subTest(section=section):
+                visible = as_seller[model].search([])
+                values = visible.mapped(fname)
+                if fname == "order_id":
+                    values = values.mapped("name")
+                rows = json.loads(archive.read(f"{section}.json"))
+                self.assertEqual(sorted(r[key] for r in rows), sorted(values))
+        self.assertIn(about_seller, self.env["helpdesk.ticket"].search([]))
+
+    def test_labels_and_dates_as_the_person_reads_them(self):
+        """Selection labels in the person's language, dates in their time
+        zone and format, to the second."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["marketplace_crm"], ["fr_FR"], overwrite=True
+        )
+        self.seller.write({"lang": "fr_FR", "tz": "Europe/Paris"})
+        when = datetime(2026, 1, 15, 9, 30, 12, 345678)
+        self.env["marketplace.seller.event"].create(
+            {
+                "seller_id": self.seller.id,
+                "event_type": "inactivity_followup",
+                "episode": "2026-01",
+                "date": when,
+            }
+        )
+        self.dispute.write({"state": "closed", "outcome": "withdrawn"})
+        archive = self._zip(self.seller)
+        events = json.loads(archive.read("lifecycle_events.json"))
+        followup = [e for e in events if e["date"] == "15/01/2026 10:30:12"]
+        self.assertEqual(followup[0]["event"], "Relance d'inactivité", events)
+        disputes = json.loads(archive.read("disputes.json"))
+        self.assertEqual(disputes[0]["role"], "Vendeur")
+        self.assertNotEqual(disputes[0]["state"], "closed")
+        self.assertNotEqual(disputes[0]["outcome"], "withdrawn")
+        for name in archive.namelist():
+            content = archive.read(name).decode()
+            with self.subTest(file=name):
+                self.assertNotRegex(
+                    content, r"\d{2}:\d{2}:\d{2}\.\d", "No microseconds"
+                )
+                self.assertNotIn("inactivity_followup", content)
+        # The buyer (English, UTC) reads English labels.
+        archive = self._zip(self.buyer)
+        self.assertEqual(
+            json.loads(archive.read("disputes.json"))[0]["outcome"], "Withdrawn"
+        )
 
     def test_staff_only_for_someone_else(self):
         with self.assertRaises(AccessError):
@@ -190,7 +291,7 @@ class TestAnonymisation(DataRightsCase):
         figures = self._report_figures()
         amount = self.order.amount_total
         self.dispute.write({"state": "resolved", "outcome": "partial_refund"})
-        self.buyer.with_user(self.staff).action_marketplace_anonymise()
+        self.buyer.with_user(self.manager).action_marketplace_anonymise()
         self.env.flush_all()
 
         self.assertTrue(self.buyer.marketplace_anonymised)
@@ -245,7 +346,7 @@ class TestAnonymisation(DataRightsCase):
         self.assertTrue(documents)
         sales = self.seller.seller_sale_amount_30d
         self.dispute.write({"state": "closed", "outcome": "withdrawn"})
-        self.seller.with_user(self.staff).action_marketplace_anonymise()
+        self.seller.with_user(self.manager).action_marketplace_anonymise()
         self.assertFalse(documents.exists())
         self.assertFalse(self.seller.bank_ids)
         self.assertEqual(self.seller.shop_name, f"Anonymised #{self.seller.id}")
@@ -261,16 +362,53 @@ class TestAnonymisation(DataRightsCase):
 
     def test_refused_while_a_dispute_is_open(self):
         with self.assertRaisesRegex(UserError, "dispute is open"):
-            self.buyer.with_user(self.staff).action_marketplace_anonymise()
+            self.buyer.with_user(self.manager).action_marketplace_anonymise()
         self.assertEqual(self.buyer.name, "Bertrand Lemoine")
         self.assertTrue(self.buyer_user.active)
         self.dispute.write({"state": "under_review"})
         with self.assertRaises(UserError):
-            self.seller.with_user(self.staff).action_marketplace_anonymise()
+            self.seller.with_user(self.manager).action_marketplace_anonymise()
 
-    def test_staff_only(self):
-        with self.assertRaises(AccessError):
-            self.buyer.with_user(self.buyer_user).action_marketplace_anonymise()
+    def test_managers_only(self):
+        self.dispute.write({"state": "closed", "outcome": "withdrawn"})
+        for user in (self.buyer_user, self.staff):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.buyer.with_user(user).action_marketplace_anonymise()
+        self.assertEqual(self.buyer.name, "Bertrand Lemoine")
+
+
+@tagged("post_install", "-at_install")
+class TestAnonymisationRpc(HttpCase, DataRightsCase):
+    """``action_marketplace_anonymise`` called over JSON-RPC as the web client
+    does: a marketplace user (agent) is refused and nothing changes, a
+    manager anonymises."""
+
+    def _call_kw(self, login, password):
+        self.authenticate(login, password)
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw/res.partner/action_marketplace_anonymise",
+            {
+                "model": "res.partner",
+                "method": "action_marketplace_anonymise",
+                "args": [self.buyer.ids],
+                "kwargs": {},
+            },
+        )
+
+    def test_agent_refused_manager_anonymises(self):
+        self.dispute.write({"state": "closed", "outcome": "withdrawn"})
+        self.staff.write({"password": "staff-pass"})
+        with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+            self._call_kw("mp_staff_test", "staff-pass")
+        self.buyer.invalidate_recordset()
+        self.assertEqual(self.buyer.name, "Bertrand Lemoine")
+        self.assertEqual(self.buyer.email, "bertrand.lemoine@example.com")
+        self.assertFalse(self.buyer.marketplace_anonymised)
+        self.assertTrue(self.buyer_user.active)
+        self.assertTrue(self._call_kw("mp_manager_test", "manager-pass"))
+        self.buyer.invalidate_recordset()
+        self.assertTrue(self.buyer.marketplace_anonymised)
+        self.assertEqual(self.buyer.name, f"Anonymised #{self.buyer.id}")
 
 
 @tagged("post_install", "-at_install")

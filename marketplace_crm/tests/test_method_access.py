@@ -1,4 +1,7 @@
 import inspect
+import re
+
+from lxml import etree
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
@@ -38,23 +41,48 @@ NO_WORK = {
     "set_values",
 }
 
-# Public methods that do work and check the group first, by a call of
-# ``check_group`` (or the data-rights staff check) at their start; their
-# refusals are tested with their features (API, webhooks, quality, data
-# rights). This test holds each of them to that first line.
-GUARDED_AT_START = {
-    "action_retry",
-    "action_revoke_key",
-    "action_generate_key",
-    "action_regenerate_secret",
-    "action_send_test",
-    "action_quality_refresh",
-    "action_kyc_approve",
-    "action_confirm_suspension",
-    "action_reinstate",
-    "action_marketplace_backfill",
-    "action_marketplace_export_data",
-    "action_marketplace_anonymise",
+USER = "marketplace_crm.group_marketplace_user"
+MANAGER = "marketplace_crm.group_marketplace_manager"
+HELPDESK = "helpdesk_mgmt.group_helpdesk_user"
+
+# Public methods that do work, with the group each requires: they check it
+# themselves, by a call of ``check_group`` (or the data-rights staff check)
+# at their start, since any user may call them over RPC whatever the
+# buttons show. Refusals to users outside the marketplace team are tested
+# here (``_guarded_calls``) or with their features (API, webhooks, quality,
+# data rights); every MANAGER method is called here by a marketplace user
+# (an agent) and must be refused.
+REQUIRED_GROUP = {
+    # Reports, disputes, tickets, ratings, verification and its wizard.
+    "action_refresh_snapshot": USER,
+    "action_review": USER,
+    "action_resolve": USER,
+    "action_close": USER,
+    "action_reopen": USER,
+    "action_assign_automatically": HELPDESK,
+    "rating_apply": USER,
+    "action_reject": USER,
+    "action_submit_verification": USER,
+    "action_validate_seller": USER,
+    "action_reject_seller": USER,
+    "action_suspend_seller": USER,
+    "action_reinstate_seller": USER,
+    "action_reset_verification": MANAGER,
+    # Quality programme and KYC.
+    "action_quality_refresh": USER,
+    "action_kyc_approve": USER,
+    "action_confirm_suspension": USER,
+    "action_reinstate": USER,
+    # Data rights.
+    "action_marketplace_export_data": USER,
+    "action_marketplace_anonymise": MANAGER,
+    # Configuration: API integrations, webhooks, sales history.
+    "action_generate_key": MANAGER,
+    "action_revoke_key": MANAGER,
+    "action_regenerate_secret": MANAGER,
+    "action_send_test": MANAGER,
+    "action_retry": MANAGER,
+    "action_marketplace_backfill": MANAGER,
 }
 
 
@@ -102,6 +130,84 @@ class TestPublicMethodAccess(MarketplaceCase):
                     )
                 ],
             }
+        )
+        cls._manager_fixtures()
+
+    @classmethod
+    def _manager_fixtures(cls):
+        cls.manager = cls.env["res.users"].create(
+            {
+                "name": "Guard Manager",
+                "login": "guard_manager",
+                "group_ids": [(6, 0, cls.env.ref(MANAGER).ids)],
+            }
+        )
+        cls.client = cls.env["marketplace.api.client"].create(
+            {"name": "Guarded integration", "user_id": cls.portal_buyer.id}
+        )
+        cls.client.action_generate_key()
+        cls.webhook = cls.env["marketplace.webhook"].create(
+            {
+                "name": "Guarded hook",
+                "url": "https://hooks.example.com/guarded",
+                "event_ids": [
+                    (6, 0, cls.env["marketplace.webhook.event"].search([]).ids)
+                ],
+            }
+        )
+        cls.delivery = cls.env["marketplace.webhook.delivery"].create(
+            {
+                "webhook_id": cls.webhook.id,
+                "event": "ping",
+                "payload": "{}",
+                "state": "failed",
+                "attempt_count": 3,
+            }
+        )
+
+    def _manager_calls(self):
+        """{method: callable taking a user} of every MANAGER method."""
+        return {
+            "action_reset_verification": lambda u: self.seller.with_user(
+                u
+            ).action_reset_verification(),
+            "action_generate_key": lambda u: self.client.with_user(
+                u
+            ).action_generate_key(),
+            "action_revoke_key": lambda u: self.client.with_user(u).action_revoke_key(),
+            "action_regenerate_secret": lambda u: self.webhook.with_user(
+                u
+            ).action_regenerate_secret(),
+            "action_send_test": lambda u: self.webhook.with_user(u).action_send_test(),
+            "action_retry": lambda u: self.delivery.with_user(u).action_retry(),
+            "action_marketplace_backfill": lambda u: (
+                self.env["marketplace.order.seller"]
+                .with_user(u)
+                .action_marketplace_backfill()
+            ),
+            # Last: it archives the integration's user.
+            "action_marketplace_anonymise": lambda u: self.buyer.with_user(
+                u
+            ).action_marketplace_anonymise(),
+        }
+
+    def _manager_state(self):
+        """What the MANAGER methods change, read back from the database."""
+        for record in (self.seller, self.buyer, self.client, self.webhook):
+            record.invalidate_recordset()
+        self.delivery.invalidate_recordset()
+        return (
+            self.seller.verification_state,
+            self.buyer.name,
+            self.buyer.marketplace_anonymised,
+            self.client.apikey_id,
+            self.client.key_prefix,
+            self.webhook.sudo().secret,
+            self.delivery.state,
+            self.delivery.attempt_count,
+            self.env["marketplace.webhook.delivery"].search_count(
+                [("webhook_id", "=", self.webhook.id)]
+            ),
         )
 
     def _guarded_calls(self):
@@ -160,8 +266,9 @@ class TestPublicMethodAccess(MarketplaceCase):
         ]
 
     def test_every_public_method_is_classified(self):
-        """A new public method of the addon must be guarded (and listed in
-        ``_guarded_calls``) or do no work (``NO_WORK``)."""
+        """A new public method of the addon must be guarded (listed in
+        ``REQUIRED_GROUP`` with the group it requires) or do no work
+        (``NO_WORK``)."""
         guarded = {label.rsplit(".", 1)[1] for label, __ in self._guarded_calls()}
         found = set()
         for model in self.env.registry.values():
@@ -179,28 +286,39 @@ class TestPublicMethodAccess(MarketplaceCase):
                         continue  # not callable over RPC (e.g. init)
                     found.add(name)
         self.assertEqual(
-            found - guarded - NO_WORK - GUARDED_AT_START, set(), "Unclassified methods"
+            found - NO_WORK - set(REQUIRED_GROUP), set(), "Unclassified methods"
         )
-        for name in GUARDED_AT_START:
-            sources = [
-                inspect.getsource(getattr(cls, name))
-                for model in self.env.registry.values()
-                for cls in type(self.env[model._name]).mro()
-                if cls.__module__.startswith("odoo.addons.marketplace_crm.")
-                and name in vars(cls)
-            ]
+        self.assertEqual(
+            set(REQUIRED_GROUP) - found, set(), "Classification out of date"
+        )
+        for name, group in REQUIRED_GROUP.items():
+            # The override run first (the most derived class defining the
+            # method) checks the group, for the manager ones that group.
+            sources = []
+            for model in self.env.registry.values():
+                mro = type(self.env[model._name]).mro()
+                if not any(
+                    c.__module__.startswith("odoo.addons.marketplace_crm.")
+                    and name in vars(c)
+                    for c in mro
+                ):
+                    continue
+                first = next(c for c in mro if name in vars(c))
+                sources.append(inspect.getsource(getattr(first, name)))
             with self.subTest(method=name):
                 self.assertTrue(sources)
-                self.assertTrue(
-                    all(
+                for src in sources:
+                    self.assertTrue(
                         "check_group(" in src
                         or "_check_marketplace_data_rights_staff(" in src
-                        or "has_group(" in src
-                        for src in sources
-                    ),
-                    f"{name} checks the group",
-                )
-        self.assertEqual(guarded - found, set(), "Guarded list out of date")
+                        or "has_group(" in src,
+                        f"{name} checks the group",
+                    )
+                    if group == MANAGER:
+                        self.assertRegex(
+                            src, "MARKETPLACE_MANAGER|group_marketplace_manager"
+                        )
+        self.assertLessEqual(guarded, set(REQUIRED_GROUP))
 
     def test_refused_to_portal_and_plain_internal_users(self):
         state = (self.dispute.state, self.seller.verification_state)
@@ -230,3 +348,71 @@ class TestPublicMethodAccess(MarketplaceCase):
         self.assertTrue(self.seller.seller_suspended)
         self.part.with_user(staff).rating_apply(4)
         self.assertEqual(self.seller.seller_rating_count, 1)
+
+    # ------------------------------------------------------------ managers only
+    def test_manager_buttons_require_the_manager_group(self):
+        """Every button of the addon's views shown to managers only (a
+        ``groups`` attribute on it or around it, or a view of a model agents
+        cannot read) and every manager-only server action calls a method
+        classified MANAGER: the method checks what the view hides."""
+        agent = self.staff
+        View = self.env["ir.ui.view"]
+        views = View.browse(
+            self.env["ir.model.data"]
+            .search([("module", "=", "marketplace_crm"), ("model", "=", "ir.ui.view")])
+            .mapped("res_id")
+        )
+        manager_only = set()
+        for view in views:
+            model_hidden = view.model in self.env and not self.env[
+                view.model
+            ].with_user(agent).has_access("read")
+            for button in etree.fromstring(view.arch_db).iter("button"):
+                if button.get("type") != "object":
+                    continue
+                groups = " ".join(
+                    node.get("groups", "") for node in (button, *button.iterancestors())
+                )
+                if model_hidden or "group_marketplace_manager" in groups:
+                    manager_only.add(button.get("name"))
+        actions = self.env["ir.actions.server"].search(
+            [("group_ids", "in", self.env.ref(MANAGER).ids), ("state", "=", "code")]
+        )
+        for action in actions:
+            manager_only.update(
+                name
+                for name in re.findall(r"\b(?:model|records?)\.(\w+)\(", action.code)
+                if not name.startswith("_")
+            )
+        self.assertIn("action_marketplace_anonymise", manager_only)
+        self.assertIn("action_marketplace_backfill", manager_only)
+        self.assertIn("action_generate_key", manager_only, "Model agents cannot read")
+        self.assertIn("action_reset_verification", manager_only)
+        for name in sorted(manager_only - NO_WORK):
+            with self.subTest(method=name):
+                self.assertEqual(REQUIRED_GROUP.get(name), MANAGER)
+
+    def test_manager_methods_refused_to_agents(self):
+        """A marketplace user (agent) calling any MANAGER method, as RPC
+        would, gets an AccessError and nothing changes; a manager may."""
+        calls = self._manager_calls()
+        self.assertEqual(
+            set(calls), {n for n, group in REQUIRED_GROUP.items() if group == MANAGER}
+        )
+        self.dispute.write({"state": "closed", "outcome": "withdrawn"})
+        before = self._manager_state()
+        for name, call in calls.items():
+            with (
+                self.subTest(method=name),
+                self.assertRaises(AccessError),
+                self.env.cr.savepoint(),
+            ):
+                call(self.staff)
+        self.assertEqual(self._manager_state(), before)
+        for name, call in calls.items():
+            with self.subTest(method=name, user="manager"), self.env.cr.savepoint():
+                call(self.manager)
+        after = self._manager_state()
+        self.assertEqual(after[0], "draft", "Reset by the manager")
+        self.assertTrue(after[2], "Anonymised by the manager")
+        self.assertNotEqual(after[5], before[5], "New secret")
