@@ -73,3 +73,5 @@ from . import res_partner_buyer_history
 from . import stock_quant
 from . import res_partner_email_consent
 from . import marketplace_job_cursor
+from . import res_partner_invitation
+from . import mail_template

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.fields import Domain
 
+from .marketplace_access import check_group
+
 # Onboarding steps, in order, with the stage that stands for each.
 ONBOARDING_STAGES = [
     ("registration", "marketplace_crm.crm_stage_onboarding_registration"),
@@ -31,6 +33,20 @@ class CrmLead(models.Model):
     marketplace_verification_state = fields.Selection(
         related="marketplace_seller_id.verification_state", string="Verification"
     )
+    marketplace_invitation_state = fields.Selection(
+        related="marketplace_seller_id.marketplace_invitation_state"
+    )
+    marketplace_invitation_error = fields.Char(
+        related="marketplace_seller_id.marketplace_invitation_error"
+    )
+    marketplace_mail_warning = fields.Char(
+        related="marketplace_seller_id.marketplace_mail_warning"
+    )
+
+    def action_marketplace_resend_invitation(self):
+        """Resend the invitation of the onboarding cards' sellers."""
+        check_group(self.env, "marketplace_crm.group_marketplace_user")
+        return self.marketplace_seller_id.action_marketplace_resend_invitation()
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import fields, models
 
 
 class ResUsers(models.Model):
@@ -31,7 +31,14 @@ class ResUsers(models.Model):
         users = self.sudo()
         users.partner_id.signup_prepare(signup_type="signup")
         for user in users:
-            template.sudo().send_mail(user.id)
+            mail_id = template.sudo().send_mail(user.id)
+            # Kept to show the team where the invitation stands.
+            user.write(
+                {
+                    "marketplace_invitation_mail_id": mail_id,
+                    "marketplace_invitation_date": fields.Datetime.now(),
+                }
+            )
 
     def write(self, vals):
         """Archiving a user revokes their API keys (the marketplace

@@ -36,6 +36,7 @@ NO_WORK = {
     "action_marketplace_scheduled_actions",
     "action_marketplace_coaching_waiting",
     "load",
+    "send_mail",
     # Settings: only administrators may write res.config.settings.
     "get_values",
     "set_values",
@@ -68,6 +69,7 @@ REQUIRED_GROUP = {
     "action_suspend_seller": USER,
     "action_reinstate_seller": USER,
     "action_reset_verification": MANAGER,
+    "action_marketplace_resend_invitation": USER,
     # Quality programme and KYC.
     "action_quality_refresh": USER,
     "action_kyc_approve": USER,
