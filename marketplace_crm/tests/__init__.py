@@ -42,3 +42,6 @@ from . import test_backfill
 from . import test_marketplace_ui
 from . import test_first_run
 from . import test_job_batches
+from . import test_api_text_rule
+from . import test_mail_headers
+from . import test_registration_limits
