@@ -200,7 +200,7 @@ def file_name(value):
         return clean_file_name(_ApiMessages, value, "file_name")
     except UserError as refused:
         raise error(
-            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            422,
             [{"type": "value_error", "loc": ["body", "file"], "msg": refused.args[0]}],
         ) from refused
 
