@@ -88,6 +88,7 @@
         "views/res_partner_data_rights_views.xml",
         "views/data_rights_portal_templates.xml",
         "views/res_config_settings_api_views.xml",
+        "views/res_config_settings_registration_views.xml",
         "views/marketplace_menus.xml",
         "views/marketplace_seller_event_coaching_views.xml",
         "data/spreadsheet_dashboard_data.xml",

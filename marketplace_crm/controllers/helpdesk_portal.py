@@ -14,6 +14,7 @@ from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.helpdesk_type.controllers.main import HelpdeskTicketControllerTypes
 
+from ..models.marketplace_input import character_problem, clean_file_name
 from ..models.marketplace_params import get_param
 
 _logger = logging.getLogger(__name__)
@@ -195,6 +196,8 @@ class MarketplaceHelpdeskPortal(HelpdeskTicketControllerTypes):
         subject = str(kw.get("subject") or "").strip()
         if not subject:
             errors.append(request.env._("Give your ticket a subject."))
+        elif problem := character_problem(request.env, subject, _("Subject")):
+            errors.append(problem)
         elif len(subject) > SUBJECT_MAX_LENGTH:
             errors.append(
                 request.env._(
@@ -205,6 +208,10 @@ class MarketplaceHelpdeskPortal(HelpdeskTicketControllerTypes):
         description = str(kw.get("description") or "").strip()
         if not description:
             errors.append(request.env._("Describe your issue."))
+        elif problem := character_problem(
+            request.env, description, _("Description"), multiline=True
+        ):
+            errors.append(problem)
         elif len(description) > DESCRIPTION_MAX_LENGTH:
             errors.append(
                 request.env._(
@@ -299,6 +306,11 @@ class MarketplaceHelpdeskPortal(HelpdeskTicketControllerTypes):
                         name=name,
                     )
                 )
+                continue
+            try:
+                name = clean_file_name(request.env, name, _("File name"))
+            except UserError as refused:
+                errors.append(refused.args[0])
                 continue
             files.append((name, data, mimetype))
         return files, errors

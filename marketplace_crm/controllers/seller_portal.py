@@ -6,6 +6,7 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
+from ..models.marketplace_input import character_problem
 from ..models.marketplace_params import get_param
 
 FORM_ERRORS = (UserError, ValidationError)
@@ -53,13 +54,27 @@ class SellerRegistration(http.Controller):
             # sudo: the public visitor files a request; the job handles it.
             Registration = request.env["marketplace.seller.registration"].sudo()
             try:
+                # The captcha of an installed captcha module (reCAPTCHA,
+                # Turnstile...); without one, Odoo's hook accepts.
+                request.env["ir.http"]._verify_request_recaptcha_token(
+                    "marketplace_seller_registration"
+                )
                 data = Registration._check_form(post)
             except FORM_ERRORS as error:
                 values["error"] = error.args[0]
             else:
-                Registration._submit(data)
+                # Beyond the rate limit nothing is stored: the same answer.
+                Registration._submit(
+                    data,
+                    client_key=Registration._client_key(self._client_address()),
+                )
                 values["done"] = True
         return request.render("marketplace_crm.seller_registration_page", values)
+
+    def _client_address(self):
+        """The address of the client, for the rate limit (behind a proxy,
+        Odoo's proxy mode gives the client's)."""
+        return request.httprequest.remote_addr
 
     def _own_account_registration(self, user, values, post):
         partner = user.partner_id.commercial_partner_id
@@ -102,6 +117,24 @@ class SellerPortal(CustomerPortal):
 
     def _get_seller(self):
         return request_seller()
+
+    def _validate_address_values(self, address_values, *args, **kwargs):
+        """ "My account" and the address forms follow the characters rule of
+        every form (``marketplace_input.character_problem``): the contact's
+        name and e-mail end up in mail headers."""
+        invalid, missing, messages = super()._validate_address_values(
+            address_values, *args, **kwargs
+        )
+        Partner = request.env["res.partner"]
+        for fname, value in address_values.items():
+            if not isinstance(value, str) or fname not in Partner._fields:
+                continue
+            label = Partner._fields[fname].get_description(request.env)["string"]
+            problem = character_problem(request.env, value, label)
+            if problem:
+                invalid.add(fname)
+                messages.append(problem)
+        return invalid, missing, messages
 
     def _seller_or_404(self):
         return found_or_404(request_seller())

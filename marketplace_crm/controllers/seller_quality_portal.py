@@ -9,6 +9,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from ..models.marketplace_input import (
     DOCUMENT_MIMETYPES,
     check_upload,
+    clean_file_name,
     clean_text,
     record_id,
 )
@@ -72,7 +73,9 @@ class SellerQualityPortal(CustomerPortal):
         label = request.env._("Evidence")
         return [
             (
-                upload.filename,
+                clean_file_name(
+                    request.env, upload.filename, request.env._("File name")
+                ),
                 check_upload(
                     request.env, upload.read(), label, DOCUMENT_MIMETYPES, max_mb
                 ),
@@ -99,6 +102,7 @@ class SellerQualityPortal(CustomerPortal):
                 request.env._("Explanation"),
                 required=True,
                 max_length=5000,
+                multiline=True,
             )
             files = self._read_evidence()
             with request.env.cr.savepoint():

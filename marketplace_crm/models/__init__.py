@@ -30,6 +30,7 @@ from . import marketplace_seller_review
 from . import product_product
 from . import product_wishlist
 from . import ir_http
+from . import ir_mail_server
 from . import marketplace_holdout
 from . import marketplace_seller_event_holdout
 from . import marketplace_seller_event_coaching
@@ -49,6 +50,7 @@ from . import marketplace_seller_event_quality
 from . import marketplace_seller_document_kyc
 from . import res_config_settings_quality
 from . import res_config_settings_coaching
+from . import res_config_settings_registration
 from . import product_template_kyc
 from . import res_partner_public_shop
 from . import res_users

@@ -78,3 +78,14 @@ DEFAULTS.update(
         "coaching_booking_url": "",
     }
 )
+
+# Public registration form (see marketplace_seller_registration.py): requests
+# accepted per e-mail address and per client within the window; 0 disables a
+# limit.
+DEFAULTS.update(
+    {
+        "registration_window_minutes": 60,
+        "registration_max_per_email": 3,
+        "registration_max_per_client": 10,
+    }
+)

@@ -1,19 +1,17 @@
-import re
+import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL, email_normalize
+from odoo.tools.misc import hmac
 
 from .marketplace_batches import JobRun
 from .marketplace_claim import claim_ids
 from .marketplace_helpers import send_template
-from .marketplace_input import clean_text
+from .marketplace_input import clean_email, clean_text
+from .marketplace_params import get_param
 
-# An address people type: no markup, quotes or spaces, a dotted domain.
-PLAIN_EMAIL = re.compile(
-    r"[A-Za-z0-9.!#$%&*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
-)
+_logger = logging.getLogger(__name__)
 
 
 class MarketplaceSellerRegistration(models.Model):
@@ -53,6 +51,12 @@ class MarketplaceSellerRegistration(models.Model):
     partner_id = fields.Many2one(
         "res.partner", "Seller", readonly=True, check_company=True
     )
+    client_key = fields.Char(
+        readonly=True,
+        index="btree_not_null",
+        help="Keyed hash of the address of the client that sent the form, "
+        "for the rate limit (the address itself is not kept).",
+    )
 
     # ------------------------------------------------------------ the form
     @api.model
@@ -76,28 +80,69 @@ class MarketplaceSellerRegistration(models.Model):
                 post.get("shop_description"),
                 env._("Shop description"),
                 max_length=2000,
+                multiline=True,
             ),
+            "email": clean_email(env, post.get("email")),
         }
-        email = post.get("email")
-        email = (
-            email_normalize(email)
-            if isinstance(email, str) and len(email) <= 254
-            else False
-        )
-        if not email or not PLAIN_EMAIL.fullmatch(email):
-            raise UserError(env._("Enter a valid e-mail address."))
-        data["email"] = email
         return data
 
     @api.model
-    def _submit(self, data):
+    def _client_key(self, address):
+        """What identifies a client for the rate limit: a keyed hash of its
+        IP address, so that the address itself is not stored."""
+        # sudo: the database secret keys the hash.
+        return hmac(self.env(su=True), "marketplace_registration", address or "")
+
+    @api.model
+    def _submit(self, data, client_key=None):
         """Store a checked request and wake the job up. The same work
-        whatever the address: nothing is looked up here."""
+        whatever the address: nothing is looked up here but the number of
+        recent requests; beyond the rate limit nothing is stored (and so
+        nothing is e-mailed), and the caller answers the same. Returns the
+        request, or an empty recordset beyond the limit."""
+        if self._over_rate_limit(data["email"], client_key):
+            _logger.info("Seller registration refused: over the rate limit")
+            return self.browse()
         request = self.create(
-            dict(data, lang=self.env.lang, company_id=self.env.company.id)
+            dict(
+                data,
+                lang=self.env.lang,
+                company_id=self.env.company.id,
+                client_key=client_key,
+            )
         )
         self.env.ref("marketplace_crm.ir_cron_seller_registrations")._trigger()
         return request
+
+    @api.model
+    def _over_rate_limit(self, email, client_key):
+        """True when ``email`` or the client ``client_key`` already sent as
+        many requests as allowed within the window (Settings). Requests of
+        the same address or client wait for each other (a transaction lock),
+        so that requests sent at once are counted too."""
+        env = self.env
+        window = get_param(env, "registration_window_minutes")
+        limits = [
+            ("email", email, get_param(env, "registration_max_per_email")),
+            ("client_key", client_key, get_param(env, "registration_max_per_client")),
+        ]
+        limits = [limit for limit in limits if limit[1] and limit[2] > 0]
+        for fname, value, __ in limits:
+            env.cr.execute(
+                SQL(
+                    "SELECT pg_advisory_xact_lock(hashtext(%s), hashtext(%s))",
+                    f"marketplace_registration_{fname}",
+                    value,
+                )
+            )
+        since = fields.Datetime.now() - timedelta(minutes=max(window, 0))
+        return any(
+            self.with_context(active_test=False).search_count(
+                [(fname, "=", value), ("create_date", ">=", since)], limit=maximum
+            )
+            >= maximum
+            for fname, value, maximum in limits
+        )
 
     # ------------------------------------------------------------ the job
     @api.model

@@ -263,7 +263,11 @@ class ProductTemplate(models.Model):
                 env, form.get("name"), env._("Name"), required=True, max_length=128
             ),
             "description_sale": clean_text(
-                env, form.get("description_sale"), env._("Description"), max_length=4000
+                env,
+                form.get("description_sale"),
+                env._("Description"),
+                max_length=4000,
+                multiline=True,
             ),
             "list_price": parse_decimal(env, form.get("list_price"), env._("Price")),
         }
@@ -280,7 +284,7 @@ class ProductTemplate(models.Model):
             if not category.exists():
                 raise UserError(env._("Choose the category from the list."))
             vals["categ_id"] = category.id
-        if image:
+        if image is not None:
             vals["image_1920"] = check_upload(
                 env,
                 image,

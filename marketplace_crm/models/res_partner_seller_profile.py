@@ -10,6 +10,7 @@ from .marketplace_input import (
     DOCUMENT_MIMETYPES,
     IMAGE_MIMETYPES,
     check_upload,
+    clean_file_name,
     clean_text,
     record_id,
 )
@@ -158,7 +159,8 @@ class ResPartner(models.Model):
         texts checked, the country picked from the list, the logo checked by
         content and size, a payout account added unless the seller already
         has it (whatever its spacing). Raise a UserError with the message the
-        form shows; nothing is written then. ``logo``: raw bytes or None."""
+        form shows; nothing is written then. ``logo``: raw bytes (an empty
+        file is refused) or None when no file was sent."""
         self.ensure_one()
         env = self.env
         vals = {
@@ -168,6 +170,7 @@ class ResPartner(models.Model):
                 self._fields[fname].get_description(env)["string"],
                 required=fname == "shop_name",
                 max_length=size,
+                multiline=fname == "shop_description",
             )
             for fname, size in self.PROFILE_TEXT_FIELDS.items()
         }
@@ -177,7 +180,7 @@ class ResPartner(models.Model):
             if not country.exists():
                 raise UserError(env._("Choose the country from the list."))
             vals["country_id"] = country.id
-        if logo:
+        if logo is not None:
             vals["shop_logo"] = check_upload(
                 env,
                 logo,
@@ -223,7 +226,7 @@ class ResPartner(models.Model):
         doc_type = env["marketplace.document.type"].browse(record_id(document_type_id))
         if not doc_type.exists():
             raise UserError(env._("Choose the type of the document."))
-        if not content:
+        if content is None:
             raise UserError(env._("Choose a file to upload."))
         if expiry:
             try:
@@ -239,6 +242,7 @@ class ResPartner(models.Model):
             DOCUMENT_MIMETYPES,
             get_param(env, "document_max_size_mb"),
         )
+        file_name = clean_file_name(env, file_name, env._("File name"))
         Document = env["marketplace.seller.document"]
         recent = Document.search(
             [

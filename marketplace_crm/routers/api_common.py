@@ -18,7 +18,7 @@ from odoo.http import request
 
 from odoo.addons.fastapi.dependencies import odoo_env
 
-from ..models.marketplace_input import clean_text
+from ..models.marketplace_input import clean_file_name, clean_text
 
 ERRORS = {
     400: {"description": "Refused value (markup in a text, invalid file...)"},
@@ -46,9 +46,21 @@ class MarketplaceRoute(APIRoute):
             try:
                 return await handler(request)
             except RequestValidationError as exc:
-                raise error(422, jsonable_encoder(exc.errors())) from exc
+                raise error(422, _printable(jsonable_encoder(exc.errors()))) from exc
 
         return route_handler
+
+
+def _printable(value):
+    """``value`` (the errors of a request) without lone surrogates, which
+    JSON text in UTF-8 cannot carry: the errors repeat the input."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {key: _printable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_printable(item) for item in value]
+    return value
 
 
 # ------------------------------------------------------------------ dependencies
@@ -165,13 +177,32 @@ class _ApiMessages:
 
 
 def text(value, label, required=False, max_length=255):
-    """Checked text (no markup), a 400 error otherwise."""
+    """Checked text (no markup), a 400 error otherwise. Its characters were
+    checked by the request body's schema (``schemas.Strict``), which tells
+    one-line fields from multi-line ones."""
     try:
         return clean_text(
-            _ApiMessages, value, label, required=required, max_length=max_length
+            _ApiMessages,
+            value,
+            label,
+            required=required,
+            max_length=max_length,
+            multiline=True,
         )
     except UserError as refused:
         raise error(status.HTTP_400_BAD_REQUEST, refused.args[0]) from refused
+
+
+def file_name(value):
+    """The checked name of an uploaded file (``marketplace_input``'s rule
+    for one-line text), a 422 naming the field otherwise."""
+    try:
+        return clean_file_name(_ApiMessages, value, "file_name")
+    except UserError as refused:
+        raise error(
+            422,
+            [{"type": "value_error", "loc": ["body", "file"], "msg": refused.args[0]}],
+        ) from refused
 
 
 def none(value):

@@ -171,7 +171,7 @@ def upload_document(
                 "partner_id": seller.id,
                 "document_type_id": doc_type.id,
                 "file": base64.b64encode(content),
-                "file_name": common.text(file.filename, "file_name", max_length=255),
+                "file_name": common.file_name(file.filename),
                 "expiry_date": expiry,
             }
         )

@@ -3,17 +3,49 @@
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from ..models.marketplace_input import character_problem
 
 DisputeType = Literal[
     "not_delivered", "not_as_described", "damaged", "refund_request", "other"
 ]
 
 
+# Request fields of free text, which keep their line breaks.
+MULTILINE_FIELDS = {"description", "shop_description", "body", "feedback"}
+
+
+class _Messages:
+    """The text checks' messages for the API: they name the API's own field
+    names, which are English, like the rest of its contract."""
+
+    @staticmethod
+    def _(source, *args, **kwargs):
+        return source % (args or kwargs) if (args or kwargs) else source
+
+
 class Strict(BaseModel):
-    """Unknown fields in a request body are an error, not silently ignored."""
+    """Unknown fields in a request body are an error, not silently ignored.
+    Every text field follows the characters rule of the portal forms
+    (``marketplace_input.character_problem``), checked before their size
+    and type: a refused character is a 422 naming the field."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _check_characters(cls, value, info: ValidationInfo):
+        if isinstance(value, str):
+            problem = character_problem(
+                _Messages,
+                value,
+                info.field_name,
+                multiline=info.field_name in MULTILINE_FIELDS,
+            )
+            if problem:
+                raise ValueError(problem)
+        return value
 
 
 # ------------------------------------------------------------------ sellers

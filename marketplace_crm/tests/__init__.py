@@ -44,3 +44,6 @@ from . import test_first_run
 from . import test_job_batches
 from . import test_api_key_archive
 from . import test_erasure
+from . import test_api_text_rule
+from . import test_mail_headers
+from . import test_registration_limits

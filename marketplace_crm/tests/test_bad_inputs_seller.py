@@ -7,6 +7,7 @@ import base64
 from odoo.tests import HttpCase, tagged
 
 from .common import PDF, PNG, register_seller, run_registration_job
+from .text_corpus import FILE_NAMES, TEXTS, multipart
 
 RAW_PDF = base64.b64decode(PDF)
 RAW_PNG = base64.b64decode(PNG)
@@ -356,3 +357,158 @@ class TestBadInputsSeller(HttpCase):
         self.assertLess(response.status_code, 500)
         self.assertIn("The file is too large", response.text)
         self.assertEqual(self._counts(), before)
+
+    # ------------------------------------------------------------ characters
+    def _character_cases(self, single_fields, multi_fields):
+        """(field, label, value, message) for every field and every text of
+        the corpus that the field must refuse."""
+        for label, value, one_line, multi_line in TEXTS:
+            for field in single_fields:
+                yield field, label, value, one_line
+            for field in multi_fields:
+                if multi_line:
+                    yield field, label, value, multi_line
+
+    def test_registration_characters(self):
+        """Anonymous registration: every text field, every character of the
+        corpus; the e-mail address too (including an encoded word)."""
+        valid = {"name": "Zoé", "email": "zoe@example.com", "shop_name": "Zoé"}
+        cases = list(
+            self._character_cases(("name", "shop_name", "phone"), ("shop_description",))
+        )
+        for label, value, __, __ in TEXTS:
+            cases.append(("email", label, "zoe@example.com" + value, "valid e-mail"))
+        cases.append(
+            ("email", "encoded word", "=?utf-8?q?zoe?=@example.com", "valid e-mail")
+        )
+        for field, label, value, message in cases:
+            with self.subTest(field=field, text=label):
+                self.assertRefused(
+                    "/marketplace/sell",
+                    dict(valid, **{field: value}),
+                    message,
+                    csrf_url="/marketplace/sell",
+                )
+
+    def test_registration_multiline_description_keeps_its_lines(self):
+        data = {
+            "csrf_token": self._csrf("/marketplace/sell"),
+            "name": "Lina",
+            "email": "lina@example.com",
+            "shop_name": "Lina Clay",
+            "shop_description": "Bowls\r\nand\tcups",
+        }
+        self.assertIn(
+            "registration_done", self.url_open("/marketplace/sell", data=data).text
+        )
+        request = self.env["marketplace.seller.registration"].search(
+            [("email", "=", "lina@example.com")]
+        )
+        self.assertEqual(request.shop_description, "Bowls\nand\tcups")
+
+    def test_profile_characters(self):
+        """The profile's texts and the payout account (a direction override
+        in an account number is refused): nothing written."""
+        self.authenticate("ines", "ines-pass1")
+        valid = {"shop_name": "Ines Glass", "city": "Nantes"}
+        cases = self._character_cases(
+            ("shop_name", "street", "city", "zip", "acc_number"), ("shop_description",)
+        )
+        for field, label, value, message in cases:
+            with self.subTest(field=field, text=label):
+                self.assertRefused(
+                    "/my/seller/profile", dict(valid, **{field: value}), message
+                )
+
+    def test_listing_characters(self):
+        self.authenticate("ines", "ines-pass1")
+        valid = {"name": "Vase", "list_price": "12.50", "quantity": "3"}
+        for field, label, value, message in self._character_cases(
+            ("name",), ("description_sale",)
+        ):
+            with self.subTest(field=field, text=label):
+                self.assertRefused(
+                    "/my/seller/product/new", dict(valid, **{field: value}), message
+                )
+
+    def test_document_file_name_characters(self):
+        """A NUL, a line break, a control character or a direction override
+        in the name of an uploaded document (sent as raw bytes): refused,
+        nothing stored."""
+        self.authenticate("ines", "ines-pass1")
+        for label, name, message in FILE_NAMES:
+            with self.subTest(name=label):
+                before, profile = self._counts(), self._profile()
+                body, headers = multipart(
+                    {
+                        "csrf_token": self._csrf("/my/seller"),
+                        "document_type_id": str(self.doc_type.id),
+                    },
+                    "file",
+                    name,
+                    RAW_PDF,
+                )
+                response = self.url_open(
+                    "/my/seller/document", data=body, headers=headers
+                )
+                self.assertLess(response.status_code, 500)
+                self.assertIn(message, response.text)
+                self.assertEqual(self._counts(), before)
+                self.assertEqual(self._profile(), profile)
+
+    def test_account_form_characters(self):
+        """Odoo's "My account" form: the contact's name and e-mail go into
+        mail headers, so they follow the same rule."""
+        self.authenticate("ines", "ines-pass1")
+        partner = self.seller.user_ids.partner_id
+        valid = {
+            "name": "Ines",
+            "email": "ines@example.com",
+            "phone": "0102030405",
+            "street": "1 quai",
+            "city": "Nantes",
+            "zip": "44000",
+            "country_id": str(self.env.ref("base.fr").id),
+        }
+        before = partner.read(["name", "street", "city"])
+        for field, label, value, message in self._character_cases(
+            ("name", "city", "street"), ()
+        ):
+            with self.subTest(field=field, text=label):
+                data = dict(valid, **{field: value})
+                data.update(
+                    csrf_token=self._csrf("/my/account"),
+                    partner_id=str(partner.id),
+                    use_delivery_as_billing="true",
+                )
+                response = self.url_open("/my/address/submit", data=data)
+                self.assertLess(response.status_code, 500)
+                self.assertIn(message, " ".join(response.json()["messages"]))
+                partner.invalidate_recordset()
+                self.assertEqual(partner.read(["name", "street", "city"]), before)
+
+    # ------------------------------------------------------------ empty files
+    def test_empty_logo_and_listing_image_are_refused(self):
+        """A zero-byte logo or listing image is said, not silently ignored
+        under a "saved" message."""
+        self.authenticate("ines", "ines-pass1")
+        response = self.assertRefused(
+            "/my/seller/profile",
+            {"shop_name": "Ines Glass"},
+            "Shop logo: the file is empty.",
+            {"shop_logo": ("logo.png", b"", "image/png")},
+        )
+        self.assertNotIn("Your profile is saved", response.text)
+        response = self.assertRefused(
+            "/my/seller/product/new",
+            {"name": "Vase", "list_price": "12.50", "quantity": "3"},
+            "Image: the file is empty.",
+            {"image": ("vase.png", b"", "image/png")},
+        )
+        self.assertNotIn("saved=1", response.headers.get("Location", ""))
+        self.assertRefused(
+            "/my/seller/document",
+            {"document_type_id": str(self.doc_type.id)},
+            "Document: the file is empty.",
+            {"file": ("kbis.pdf", b"", "application/pdf")},
+        )

@@ -13,6 +13,7 @@ from odoo.tests import HttpCase, tagged
 
 from .common import PDF, PNG
 from .portal_form import form_tokens, portal_user
+from .text_corpus import BIDI, CONTROL, FILE_NAMES, TEXTS, multipart
 
 AMOUNT = "Enter the amount at stake as a positive number with at most two decimals"
 TYPE = "Choose a type of issue from the list."
@@ -104,6 +105,21 @@ CASES = [
         [("ok.png", base64.b64decode(PNG)), ("bad.exe", EXE)],
         FILE_TYPE,
     ),
+    # characters no text may hold (the shared corpus): the subject is one
+    # line (it is the subject of the e-mails about the ticket)
+    *(
+        (f"subject {label}", {"subject": value}, [], one_line)
+        for label, value, one_line, __ in TEXTS
+    ),
+    *(
+        (f"description {label}", {"description": value}, [], multi_line)
+        for label, value, __, multi_line in TEXTS
+        if multi_line
+    ),
+    # file names of attachments whose content is fine (NUL and line breaks,
+    # which requests escapes: see test_attachment_names_sent_raw)
+    ("file name with escape", {}, [("photo\x1b.png", base64.b64decode(PNG))], CONTROL),
+    ("file name override", {}, [("\u202egnp.png", base64.b64decode(PNG))], BIDI),
     # several mistakes at once: each is named
     ("everything wrong", {"amount": "inf", "subject": "", "type": "x"}, [], AMOUNT),
 ]
@@ -199,6 +215,24 @@ class TestBadInputsTicket(HttpCase):
                 self.assertIn('name="form_token"', response.text, "The form is back")
                 self.assertEqual(self._counts(), before, "Nothing stored")
 
+    def test_attachment_names_sent_raw(self):
+        """Attachment names with a NUL, a line break, a control character or
+        a direction override, sent as raw bytes: the form comes back with
+        the message, nothing stored."""
+        self.authenticate("badin_buyer", "badin_buyer")
+        for label, name, message in FILE_NAMES:
+            with self.subTest(name=label):
+                before = self._counts()
+                body, headers = multipart(
+                    self._valid(), "attachment", name, base64.b64decode(PDF)
+                )
+                response = self.url_open(
+                    "/submitted/ticket", data=body, headers=headers
+                )
+                self.assertEqual(response.status_code, 422)
+                self.assertIn(html.escape(message, quote=False), response.text)
+                self.assertEqual(self._counts(), before)
+
     def test_form_keeps_what_was_typed(self):
         self.authenticate("badin_buyer", "badin_buyer")
         response = self._post({"amount": "nan", "subject": "Lid <too> wide"})
@@ -269,7 +303,9 @@ class TestBadInputsTicket(HttpCase):
         self.authenticate("badin_buyer", "badin_buyer")
         cases = {
             "<script>alert(1)</script>": "&lt;script&gt;alert(1)&lt;/script&gt;",
-            "\u05d4\u05de\u05db\u05e1\u05d4 \u05e9\u05d1\u05d5\u05e8\u05d4 \u202e": (
+            # Right-to-left text is text; a direction override in a subject
+            # is refused (see the corpus).
+            "\u05d4\u05de\u05db\u05e1\u05d4 \u05e9\u05d1\u05d5\u05e8\u05d4": (
                 "\u05d4\u05de\u05db\u05e1\u05d4"
             ),
             "Couvercle cass\u00e9 \U0001f62d": "Couvercle cass\u00e9 \U0001f62d",

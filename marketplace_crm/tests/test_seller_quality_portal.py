@@ -3,6 +3,7 @@ import base64
 from odoo.tests import HttpCase, tagged
 
 from .common import PDF, register_seller
+from .text_corpus import FILE_NAMES, TEXTS, multipart
 
 
 @tagged("post_install", "-at_install")
@@ -162,6 +163,36 @@ class TestSellerQualityPortal(HttpCase):
         self.authenticate("alma", "alma-pass")
         page = self.url_open(f"/my/seller/quality/appeal/{appeal.id}").text
         self.assertIn("Strike confirmed.", page)
+
+    def test_appeal_characters(self):
+        """The explanation follows the rule of multi-line text and the names
+        of the evidence files that of file names (sent as raw bytes): the
+        form answers with the message, no appeal is stored."""
+        self.authenticate("alma", "alma-pass")
+        cases = [
+            ({"explanation": value}, None, message)
+            for __, value, __, message in TEXTS
+            if message
+        ] + [
+            ({"explanation": "Carrier strike."}, name, message)
+            for __, name, message in FILE_NAMES
+        ]
+        for fields, file_name, message in cases:
+            with self.subTest(fields=fields, file_name=file_name):
+                csrf, token = self._form()
+                data = dict(fields, csrf_token=csrf, token=token)
+                if file_name:
+                    body, headers = multipart(
+                        data, "evidence", file_name, base64.b64decode(PDF)
+                    )
+                    response = self.url_open(
+                        "/my/seller/quality/appeal", data=body, headers=headers
+                    )
+                else:
+                    response = self.url_open("/my/seller/quality/appeal", data=data)
+                self.assertLess(response.status_code, 500)
+                self.assertIn(message, response.text)
+                self.assertFalse(self._appeals(self.seller_a))
 
     def test_confirmed_appeal_keeps_the_suspension(self):
         self.authenticate("alma", "alma-pass")
