@@ -9,9 +9,9 @@ from .marketplace_input import (
     IMAGE_MIMETYPES,
     check_upload,
     clean_text,
-    parse_decimal,
     record_id,
 )
+from .marketplace_input_numbers import PRICE, QUANTITY, parse_number
 from .marketplace_params import get_param
 
 
@@ -265,9 +265,11 @@ class ProductTemplate(models.Model):
             "description_sale": clean_text(
                 env, form.get("description_sale"), env._("Description"), max_length=4000
             ),
-            "list_price": parse_decimal(env, form.get("list_price"), env._("Price")),
+            "list_price": parse_number(
+                env, form.get("list_price"), PRICE, env._("Price")
+            ),
         }
-        quantity = parse_decimal(env, form.get("quantity"), env._("Quantity"))
+        quantity = parse_number(env, form.get("quantity"), QUANTITY, env._("Quantity"))
         if form.get("categ_id"):
             category = env["product.category"].browse(record_id(form["categ_id"]))
             if not category.exists():
