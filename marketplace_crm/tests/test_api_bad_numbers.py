@@ -23,6 +23,7 @@ AMOUNT = "Enter the amount at stake as a positive number with at most two decima
 # text of the JSON value sent, and the message expected for a price or a
 # quantity (an amount at stake always has AMOUNT).
 BAD_NUMBERS = [
+    ("1e15", TOO_LARGE),
     ("1e20", TOO_LARGE),
     ("1e308", TOO_LARGE),
     ("1" + "0" * 400, TOO_LARGE),
@@ -165,6 +166,7 @@ class TestApiBadNumbers(HttpCase, MarketplaceCase):
             "activities": self.env["mail.activity"].search_count([]),
             "moves": self.env["stock.move"].search_count([]),
             "ratings": self.env["rating.rating"].search_count([]),
+            "documents": self.env["marketplace.seller.document"].search_count([]),
         }
 
     @contextmanager
@@ -382,6 +384,21 @@ class TestApiBadNumbers(HttpCase, MarketplaceCase):
                 with self.subTest(case=case), self._refused_quietly():
                     response = self._send(method, path, key, text)
                     self._assert_field_error(response, ["body", field], None, case)
+
+    def test_bad_document_type_ids_in_a_form(self):
+        """The document upload is a multipart form: its id has the same
+        bounds as an id in JSON."""
+        for raw in BAD_PATH_IDS:
+            with self.subTest(raw=raw), self._refused_quietly():
+                response = self.url_open(
+                    f"{API}/sellers/me/documents",
+                    data={"document_type_id": raw, "expiry_date": "2099-01-31"},
+                    files={"file": ("id.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")},
+                    headers={"Authorization": f"Bearer {self.key_seller}"},
+                )
+                self._assert_field_error(
+                    response, ["body", "document_type_id"], None, raw
+                )
 
     def test_bad_ids_in_a_path(self):
         paths = [
