@@ -29,9 +29,10 @@ class ClientErrorMiddleware:
     """Starlette answers an unknown route (404), a method not allowed (405)
     or a body it cannot read (400) with its own exception, which Odoo would
     log as a server failure with its traceback: answer them here instead,
-    with their status, detail and headers. Nothing ran yet, so there is
-    nothing to roll back; and an answer, unlike an exception raised as the
-    body is read, cannot be lost in a2wsgi's hand-over (a 500)."""
+    with their status, detail and headers, after undoing whatever ran (as
+    for the API's other client errors). An answer, unlike an exception
+    raised as the body is read, cannot be lost in a2wsgi's hand-over (which
+    turned it into a 500)."""
 
     def __init__(self, app):
         self.app = app
@@ -42,6 +43,7 @@ class ClientErrorMiddleware:
         except StarletteHTTPException as exc:
             if not 400 <= exc.status_code < 500:
                 raise
+            odoo_env_ctx.get().cr.rollback()
             response = JSONResponse(
                 {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
             )
@@ -50,7 +52,7 @@ class ClientErrorMiddleware:
 
 def validation_response(errors):
     """The 422 answer to an invalid request (see ``field_errors``), sent as
-    an answer for the same reason as above: nothing ran yet."""
+    an answer for the same reason as above; the endpoint did not run."""
     return JSONResponse({"detail": field_errors(errors)}, status_code=422)
 
 
