@@ -15,6 +15,14 @@ from odoo.tools.mimetypes import guess_mimetype
 from odoo.addons.helpdesk_type.controllers.main import HelpdeskTicketControllerTypes
 
 from ..models.marketplace_input import character_problem, clean_file_name
+from ..models.marketplace_input_numbers import (
+    AMOUNT,
+    NumberRefused,
+    amount_over_total,
+    number_from_text,
+    order_total,
+    refusal_message,
+)
 from ..models.marketplace_params import get_param
 
 _logger = logging.getLogger(__name__)
@@ -23,9 +31,6 @@ URGENCY_VALUES = ("0", "1", "2", "3")
 SUBJECT_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 10000
 MAX_ATTACHMENTS = 10
-# Digits with at most two decimals (a comma is accepted as decimal mark):
-# no sign, exponent, underscore, "nan" or "inf"; below a billion.
-AMOUNT_PATTERN = re.compile(r"[0-9]{1,9}(?:[.,][0-9]{1,2})?")
 ID_PATTERN = re.compile(r"[0-9]{1,9}")
 FORM_TOKEN_PATTERN = re.compile(r"[0-9a-f]{32}")
 # Attachments are accepted by their content, whatever their file name says.
@@ -219,14 +224,7 @@ class MarketplaceHelpdeskPortal(HelpdeskTicketControllerTypes):
                     max=DESCRIPTION_MAX_LENGTH,
                 )
             )
-        amount = str(kw.get("amount") or "").strip()
-        if amount and not AMOUNT_PATTERN.fullmatch(amount):
-            errors.append(
-                request.env._(
-                    "Enter the amount at stake as a positive number with at "
-                    "most two decimals, for example 45.50."
-                )
-            )
+        errors += self._marketplace_amount_errors(kw)
         if kw.get("urgency") not in (None, "", *URGENCY_VALUES):
             errors.append(request.env._("Choose an urgency from the list."))
         company = request.env.company
@@ -267,6 +265,24 @@ class MarketplaceHelpdeskPortal(HelpdeskTicketControllerTypes):
             ):
                 errors.append(message)
         return errors
+
+    def _marketplace_amount_errors(self, kw):
+        """The message for an amount at stake that is no amount (the rule
+        shared with the API), or that exceeds the total of the order chosen."""
+        env = request.env
+        try:
+            amount = number_from_text(kw.get("amount"), AMOUNT)
+        except NumberRefused as refused:
+            # (the message of an amount at stake names no label)
+            return [refusal_message(env, refused, "amount")]
+        order_id = str(kw.get("sale_order") or "").strip()
+        order = self._marketplace_portal_orders().filtered(
+            lambda order: ID_PATTERN.fullmatch(order_id) and order.id == int(order_id)
+        )
+        message = order and amount_over_total(
+            env, float(amount), order_total(order), order.company_id.currency_id
+        )
+        return [message] if message else []
 
     def _marketplace_ticket_files(self):
         """The attached files as (name, content, mimetype), and the messages
@@ -357,8 +373,7 @@ class MarketplaceHelpdeskPortal(HelpdeskTicketControllerTypes):
         order_id = str(kw.get("sale_order") or "").strip()
         if ID_PATTERN.fullmatch(order_id):
             vals["sale_order_id"] = int(order_id)
-        amount = str(kw.get("amount") or "").strip().replace(",", ".")
-        vals["amount"] = float(amount) if amount else 0.0
+        vals["amount"] = float(number_from_text(kw.get("amount"), AMOUNT))
         if kw.get("urgency") in URGENCY_VALUES:
             vals["urgency"] = kw["urgency"]
         return vals

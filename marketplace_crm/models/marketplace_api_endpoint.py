@@ -26,6 +26,16 @@ class FastapiEndpoint(models.Model):
             params.update(version=API_VERSION, openapi_tags=OPENAPI_TAGS)
         return params
 
+    def _get_fastapi_app_middlewares(self):
+        middlewares = super()._get_fastapi_app_middlewares()
+        if self.app == "marketplace":
+            from starlette.middleware import Middleware
+
+            from ..routers.api_errors import ClientErrorMiddleware
+
+            middlewares = [*middlewares, Middleware(ClientErrorMiddleware)]
+        return middlewares
+
     @api.model
     def _marketplace_sync_routes(self):
         """Register the routes of the marketplace endpoints (on install)."""

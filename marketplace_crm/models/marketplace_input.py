@@ -15,8 +15,6 @@ from odoo.tools.mimetypes import guess_mimetype
 
 # Text that looks like markup (a tag or a script) is refused, not stored.
 MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!]|javascript:", re.IGNORECASE)
-# A plain decimal number as people type it: digits, one decimal separator.
-DECIMAL = re.compile(r"^[0-9]{1,12}(?:[.,][0-9]{0,6})?$")
 # Characters no text people type may hold: C0 and C1 control characters
 # (a multi-line text keeps its line breaks and tabs), DEL, and lone
 # surrogates (half of a UTF-16 pair: neither PostgreSQL nor UTF-8 can hold
@@ -122,25 +120,6 @@ def clean_text(env, value, label, required=False, max_length=255, multiline=Fals
             )
         )
     return value
-
-
-def parse_decimal(env, value, label, maximum=1e9):
-    """A non-negative amount or quantity typed in a form ("12", "12.5",
-    "12,50"), below ``maximum``; anything else (exponents, underscores,
-    signs, inf, nan) is a UserError the form shows."""
-    text = str(value if value is not None else "").strip() or "0"
-    if not DECIMAL.match(text):
-        raise UserError(
-            env._("%s must be a number such as 12 or 12.50.", label),
-        )
-    number = float(text.replace(",", "."))
-    if not math.isfinite(number) or number > maximum:
-        raise UserError(
-            env._(
-                "%(label)s must not exceed %(max)s.", label=label, max=f"{maximum:,.0f}"
-            )
-        )
-    return number
 
 
 def record_id(value):

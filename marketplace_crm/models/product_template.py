@@ -9,9 +9,9 @@ from .marketplace_input import (
     IMAGE_MIMETYPES,
     check_upload,
     clean_text,
-    parse_decimal,
     record_id,
 )
+from .marketplace_input_numbers import PRICE, QUANTITY, parse_number
 from .marketplace_params import get_param
 
 
@@ -269,9 +269,11 @@ class ProductTemplate(models.Model):
                 max_length=4000,
                 multiline=True,
             ),
-            "list_price": parse_decimal(env, form.get("list_price"), env._("Price")),
+            "list_price": parse_number(
+                env, form.get("list_price"), PRICE, env._("Price")
+            ),
         }
-        quantity = parse_decimal(env, form.get("quantity"), env._("Quantity"))
+        quantity = parse_number(env, form.get("quantity"), QUANTITY, env._("Quantity"))
         backorder = form.get("allow_out_of_stock_order")
         if backorder is not None:
             # The portal's choice "when out of stock": "1" keeps selling

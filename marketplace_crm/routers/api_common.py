@@ -6,11 +6,9 @@ import functools
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from werkzeug.exceptions import default_exceptions
 
 from odoo.api import Environment
 from odoo.exceptions import UserError
@@ -19,6 +17,8 @@ from odoo.http import request
 from odoo.addons.fastapi.dependencies import odoo_env
 
 from ..models.marketplace_input import clean_file_name, clean_text
+from ..models.marketplace_input_numbers import MAX_ID, MAX_OFFSET
+from .api_errors import client_error, validation_response
 
 ERRORS = {
     400: {"description": "Refused value (markup in a text, invalid file...)"},
@@ -36,8 +36,9 @@ bearer = HTTPBearer(
 
 
 class MarketplaceRoute(APIRoute):
-    """Invalid requests (422) are answered as client errors, like the others
-    (see ``error``), rather than logged by Odoo as server failures."""
+    """Invalid requests are answered 422 with a translated message for each
+    field (see ``api_errors.field_errors``), as client errors, rather than
+    logged by Odoo as server failures."""
 
     def get_route_handler(self):
         handler = super().get_route_handler()
@@ -46,32 +47,14 @@ class MarketplaceRoute(APIRoute):
             try:
                 return await handler(request)
             except RequestValidationError as exc:
-                raise error(422, _printable(jsonable_encoder(exc.errors()))) from exc
+                return validation_response(exc.errors())
 
         return route_handler
 
 
-def _printable(value):
-    """``value`` (the errors of a request) without lone surrogates, which
-    JSON text in UTF-8 cannot carry: the errors repeat the input."""
-    if isinstance(value, str):
-        return value.encode("utf-8", "backslashreplace").decode("utf-8")
-    if isinstance(value, dict):
-        return {key: _printable(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_printable(item) for item in value]
-    return value
-
-
 # ------------------------------------------------------------------ dependencies
-def error(code, detail, headers=None):
-    """A client error, answered as ``{"detail": ...}`` with this status.
-
-    Raised as a werkzeug exception: Odoo treats it as a client error (no
-    error log) and rolls the transaction back."""
-    exception = default_exceptions[code](description=detail)
-    exception.headers = headers or {}
-    return exception
+#: A client error answered as ``{"detail": ...}`` (a werkzeug exception).
+error = client_error
 
 
 def api_client(
@@ -117,15 +100,16 @@ def api_env(
 
 ApiEnv = Annotated[Environment, Depends(api_env)]
 #: the id of a record, in a path
-RecordId = Annotated[int, Path(ge=1)]
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def page(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ):
     """The page of a list asked for: at most ``limit`` records (200 at the
-    most) from the ``offset``-th, as ``search()`` keywords."""
+    most) from the ``offset``-th (2**31 - 1 at the most), as ``search()``
+    keywords."""
     return {"limit": limit, "offset": offset}
 
 

@@ -8,6 +8,7 @@ from fastapi import File, Form, UploadFile, status
 
 from odoo import fields, tools
 
+from ..models.marketplace_input_numbers import MAX_ID
 from . import api_common as common
 from . import schemas
 
@@ -140,7 +141,7 @@ def _document(doc):
 @common.flushing
 def upload_document(
     env: common.ApiEnv,
-    document_type_id: Annotated[int, Form()],
+    document_type_id: Annotated[int, Form(ge=1, le=MAX_ID)],
     file: Annotated[UploadFile, File(description="PDF, JPG or PNG")],
     expiry_date: Annotated[str | None, Form(description="YYYY-MM-DD")] = None,
 ):

@@ -5,6 +5,7 @@ from fastapi import status
 
 from odoo import tools
 
+from ..models.marketplace_input_numbers import amount_over_total, order_part_total
 from . import api_common as common
 from . import schemas
 
@@ -74,6 +75,22 @@ def _visible_dispute(env, dispute_id):
     return common.visible(env["marketplace.dispute"], dispute_id, env._("Dispute"))
 
 
+def _check_disputed_amount(env, part, amount):
+    """The amount at stake is at most what the buyer paid the seller for
+    this order (the rule of the portal's ticket form), a 422 otherwise."""
+    # sudo: the order lines of an order part located with the key user's
+    # rights (a buyer's own purchase); only their total is read.
+    part_sudo = part.sudo()
+    message = amount_over_total(
+        env, amount, order_part_total(part_sudo), part_sudo.currency_id
+    )
+    if message:
+        raise common.error(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            [{"loc": ["body", "amount"], "msg": message, "type": "amount_over_total"}],
+        )
+
+
 @router.get("/disputes", tags=["disputes"], response_model=list[schemas.Dispute])
 def list_disputes(env: common.ApiEnv, paging: common.Page):
     """The disputes the key's user is a party to."""
@@ -125,6 +142,7 @@ def open_dispute(body: schemas.DisputeCreate, env: common.ApiEnv):
         raise common.error(
             status.HTTP_409_CONFLICT, env._("A dispute on this order is already open.")
         )
+    _check_disputed_amount(env, part, body.amount)
     description = common.text(
         body.description, "description", required=True, max_length=5000
     )

@@ -1,11 +1,29 @@
 """Request and response bodies of the marketplace REST API (pydantic)."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from ..models.marketplace_input import character_problem
+
+from ..models.marketplace_input_numbers import (
+    AMOUNT,
+    MAX_ID,
+    PRICE,
+    QUANTITY,
+    NumberRefused,
+    number_from_json,
+)
+from .api_errors import NUMBER_ERROR
 
 DisputeType = Literal[
     "not_delivered", "not_as_described", "damaged", "refund_request", "other"
@@ -23,6 +41,39 @@ class _Messages:
     @staticmethod
     def _(source, *args, **kwargs):
         return source % (args or kwargs) if (args or kwargs) else source
+
+
+def _number(rule):
+    """The JSON number of a field held to ``rule``, the rule the portal's
+    forms apply (``marketplace_input_numbers``): a number, never a boolean
+    nor a string, zero or more, at most the rule's maximum and decimals."""
+
+    def check(value):
+        try:
+            return float(number_from_json(value, rule))
+        except NumberRefused as refused:
+            raise PydanticCustomError(
+                NUMBER_ERROR,
+                "Refused {rule}: {reason}",
+                {"rule": rule.name, "reason": refused.reason},
+            ) from None
+
+    return Annotated[
+        float,
+        BeforeValidator(check),
+        Field(
+            ge=0,
+            le=float(rule.maximum),
+            description=f"A JSON number, at most {rule.decimals} decimals",
+        ),
+    ]
+
+
+Price = _number(PRICE)
+Quantity = _number(QUANTITY)
+Amount = _number(AMOUNT)
+#: The id of a record, in a body: a JSON integer.
+Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
 
 
 class Strict(BaseModel):
@@ -139,20 +190,20 @@ class Listing(BaseModel):
 class ListingCreate(Strict):
     name: str = Field(min_length=1, max_length=128)
     description: str | None = Field(None, max_length=4000)
-    list_price: float = Field(0.0, ge=0, allow_inf_nan=False)
-    category_id: int | None = None
-    quantity: float = Field(0.0, ge=0, allow_inf_nan=False)
+    list_price: Price = 0.0
+    category_id: Id | None = None
+    quantity: Quantity = 0.0
 
 
 class ListingUpdate(Strict):
     name: str | None = Field(None, min_length=1, max_length=128)
     description: str | None = Field(None, max_length=4000)
-    list_price: float | None = Field(None, ge=0, allow_inf_nan=False)
-    category_id: int | None = None
+    list_price: Price | None = None
+    category_id: Id | None = None
 
 
 class StockQuantity(Strict):
-    quantity: float = Field(ge=0, allow_inf_nan=False)
+    quantity: Quantity
 
 
 # ------------------------------------------------------------------ orders
@@ -176,7 +227,7 @@ class OrderPart(BaseModel):
 
 
 class RatingCreate(Strict):
-    rating: int = Field(ge=1, le=5)
+    rating: int = Field(strict=True, ge=1, le=5)
     feedback: str | None = Field(None, max_length=2000)
 
 
@@ -215,10 +266,12 @@ class Dispute(BaseModel):
 
 
 class DisputeCreate(Strict):
-    order_id: int
-    seller_id: int
+    order_id: Id
+    seller_id: Id
     dispute_type: DisputeType = "other"
-    amount: float = Field(0.0, ge=0, allow_inf_nan=False)
+    amount: Amount = Field(
+        0.0, description="At most the total of the seller's part of the order"
+    )
     description: str = Field(min_length=1, max_length=5000)
 
 
@@ -236,4 +289,4 @@ class Ticket(BaseModel):
 class TicketCreate(Strict):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(min_length=1, max_length=5000)
-    order_id: int | None = None
+    order_id: Id | None = None

@@ -147,7 +147,10 @@ class TestBadInputsTicket(HttpCase):
             record = SaleOrder.create(
                 {
                     "partner_id": partner.id,
-                    "order_line": [(0, 0, {"product_id": product.id})],
+                    # 60.00: the amounts at stake below stay within the total.
+                    "order_line": [
+                        (0, 0, {"product_id": product.id, "price_unit": 60})
+                    ],
                 }
             )
             if confirm:

@@ -34,8 +34,17 @@ class TestHelpdeskPortal(HttpCase):
             [
                 {
                     "partner_id": user.partner_id.id,
+                    # 60.00: the amounts at stake below stay within the total.
                     "order_line": [
-                        (0, 0, {"product_id": product.id, "product_uom_qty": 1})
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": product.id,
+                                "product_uom_qty": 1,
+                                "price_unit": 60,
+                            },
+                        )
                     ],
                 }
                 for user in (self.alice, self.bob)
