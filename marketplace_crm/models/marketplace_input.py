@@ -4,7 +4,6 @@ with the translated message that the form shows."""
 
 import base64
 import binascii
-import math
 import os
 import re
 from email.utils import getaddresses

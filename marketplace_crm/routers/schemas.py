@@ -14,7 +14,6 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ..models.marketplace_input import character_problem
-
 from ..models.marketplace_input_numbers import (
     AMOUNT,
     MAX_ID,
