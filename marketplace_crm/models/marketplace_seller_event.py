@@ -50,7 +50,7 @@ class MarketplaceSellerEvent(models.Model):
         readonly=True,
         help="The seller's figures company when the event happened: the "
         "seller's company, or the main company for a seller shared by all "
-        "companies (see the README, Several companies).",
+        "companies.",
     )
 
     _unique_event = models.Constraint(
