@@ -11,7 +11,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from ..models.marketplace_quality_params import metric_levels
@@ -593,6 +593,31 @@ class TestCompanyRules(CompanyRecordsMixin, MarketplaceCase):
         shared.action_validate_seller()
         new = Delivery.search([("event", "=", "seller.validated")]) - before
         self.assertEqual(new.webhook_id, hooks[self.company_a] | hooks[self.company_b])
+
+    def test_links_across_companies_are_refused(self):
+        """A webhook of A cannot be bound to a seller of B, nor an integration
+        of A run as a user who may not work in A."""
+        seller_b = self.data[self.company_b]["seller"]
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            self.env["marketplace.webhook"].create(
+                {
+                    "name": "Cross-company",
+                    "url": "https://example.com/hook",
+                    "event_ids": [
+                        (6, 0, self.env["marketplace.webhook.event"].search([]).ids)
+                    ],
+                    "seller_id": seller_b.id,
+                    "company_id": self.company_a.id,
+                }
+            )
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            self.env["marketplace.api.client"].create(
+                {
+                    "name": "Cross-company",
+                    "user_id": self.agent_b.id,
+                    "company_id": self.company_a.id,
+                }
+            )
 
 
 @tagged("post_install", "-at_install")
