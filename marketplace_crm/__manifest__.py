@@ -4,7 +4,7 @@
     "name": "Marketplace CRM",
     "summary": "Run a two-sided marketplace: sellers, buyers, partners, "
     "onboarding, performance, support and automations",
-    "version": "19.0.2.1.0",
+    "version": "19.0.2.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/marketplace-crm/marketplace_crm",
     "author": "marketplace_crm contributors",
@@ -36,6 +36,7 @@
         "security/marketplace_security.xml",
         "security/ir.model.access.csv",
         "security/marketplace_rules.xml",
+        "security/marketplace_company_rules.xml",
         "security/marketplace_api_rules.xml",
         "data/ir_sequence_data.xml",
         "data/marketplace_document_type_data.xml",

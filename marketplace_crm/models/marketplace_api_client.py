@@ -32,6 +32,7 @@ class MarketplaceApiClient(models.Model):
     _name = "marketplace.api.client"
     _description = "Marketplace API Integration"
     _order = "name, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True)
     active = fields.Boolean(default=True)
@@ -40,8 +41,17 @@ class MarketplaceApiClient(models.Model):
         "Runs as",
         required=True,
         ondelete="cascade",
+        check_company=True,
         help="Every call made with the key runs as this user: a seller's or "
         "buyer's portal user sees their own records only.",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        help="The company whose managers administer this integration; its "
+        "user must be allowed in it.",
     )
     partner_id = fields.Many2one(related="user_id.partner_id", string="Contact")
     apikey_id = fields.Integer("Key Reference", readonly=True, copy=False)

@@ -6,6 +6,7 @@ from psycopg2.errors import SerializationFailure
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .marketplace_helpers import fill_partner_company
 from .marketplace_holdout import holdout_bucket
 
 BUYER_AUTOMATIONS = [
@@ -38,33 +39,55 @@ class MarketplaceBuyerEvent(models.Model):
         help="In the control group: the e-mail was not sent.",
     )
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        readonly=True,
+        help="The company of the episode: the cart's, the restocked product's "
+        "(else the buyer's figures company).",
+    )
 
     _unique_episode = models.Constraint(
         "UNIQUE(buyer_id, automation, episode)",
         "This buyer's episode is already recorded.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """An episode without a company belongs to its buyer's figures
+        company."""
+        fill_partner_company(self.env, vals_list, partner_field="buyer_id")
+        return super().create(vals_list)
+
     @api.model
-    def _claim(self, buyer, automation, episode, held_out, date=None):
+    def _claim(self, buyer, automation, episode, held_out, date=None, company=None):
         """Record the episode once and return it; an empty recordset when
         another run already recorded it (the unique key decides; against a
-        concurrent worker, the serialization failure means the same)."""
+        concurrent worker, the serialization failure means the same).
+        ``company``: the episode's (the cart's, the product's); the buyer's
+        figures company when it has none."""
+        company = company or buyer.marketplace_company_id
         try:
             with self.env.cr.savepoint(flush=False):
-                return self._insert_episode(buyer, automation, episode, held_out, date)
+                return self._insert_episode(
+                    buyer, automation, episode, held_out, date, company
+                )
         except SerializationFailure:
             return self.browse()
 
     @api.model
-    def _insert_episode(self, buyer, automation, episode, held_out, date):
+    def _insert_episode(self, buyer, automation, episode, held_out, date, company):
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO marketplace_buyer_event
                        (buyer_id, automation, episode, held_out, date,
-                        create_uid, create_date, write_uid, write_date)
+                        company_id, create_uid, create_date, write_uid,
+                        write_date)
                 VALUES (%(buyer)s, %(automation)s, %(episode)s, %(held_out)s,
-                        %(date)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
+                        %(date)s, %(company)s, %(uid)s,
+                        NOW() AT TIME ZONE 'UTC',
                         %(uid)s, NOW() AT TIME ZONE 'UTC')
                 ON CONFLICT (buyer_id, automation, episode) DO NOTHING
                 RETURNING id
@@ -74,6 +97,7 @@ class MarketplaceBuyerEvent(models.Model):
                 episode=episode,
                 held_out=held_out,
                 date=date or fields.Datetime.now(),
+                company=company.id,
                 uid=self.env.uid,
             )
         )

@@ -33,4 +33,5 @@ class MarketplaceDispute(models.Model):
                 "order_id": self.order_id.id or None,
             },
             seller=self.seller_id,
+            company=self.company_id,
         )

@@ -17,3 +17,8 @@ class MarketplaceDocumentType(models.Model):
         "Has an Expiry Date", help="Documents of this type must state when they expire."
     )
     active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        help="Asked only of the sellers of this company; empty: of every seller.",
+    )

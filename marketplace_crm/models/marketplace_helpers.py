@@ -64,3 +64,15 @@ def window_action(env, xmlid, domain, context=None):
     action["domain"] = domain
     action["context"] = context or {}
     return action
+
+
+def fill_partner_company(env, vals_list, partner_field="seller_id"):
+    """Give each new record of ``vals_list`` that names no company the figures
+    company of its seller or buyer (``res.partner.marketplace_company_id``:
+    the partner's company, or the main company for one shared by all)."""
+    Partner = env["res.partner"]
+    for vals in vals_list:
+        if not vals.get("company_id") and vals.get(partner_field):
+            partner = Partner.browse(vals[partner_field])
+            # sudo: only the partner's company is read, whoever creates.
+            vals["company_id"] = partner.sudo().marketplace_company_id.id

@@ -66,14 +66,15 @@ class MarketplaceHoldout(models.AbstractModel):
         return bool(share) and holdout_bucket(automation, record_id, episode) < share
 
     @api.model
-    def _hold_out(self, automation, record, episode, date=None):
+    def _hold_out(self, automation, record, episode, date=None, company=None):
         """Call where a job has claimed ``record``'s episode, before it sends
         anything: True means "control group, send nothing". The first call for
         an episode records the assignment (a "held out" lifecycle event for a
         seller, a buyer episode for a buyer); later calls find it again.
 
         ``record`` is the seller (res.partner) for the seller automations and
-        the buyer (res.partner) for the buyer ones."""
+        the buyer (res.partner) for the buyer ones; ``company`` is the buyer
+        episode's (a seller's episodes belong to its figures company)."""
         if automation not in GROWTH_AUTOMATIONS:
             return False
         record.ensure_one()
@@ -90,7 +91,7 @@ class MarketplaceHoldout(models.AbstractModel):
             # Buyers have no lifecycle timeline: both arms are recorded, as
             # nothing else dates a buyer's back-in-stock or cart e-mail.
             self.env["marketplace.buyer.event"]._claim(
-                record, automation, episode, held_out, date=date
+                record, automation, episode, held_out, date=date, company=company
             )
         return held_out
 

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .marketplace_access import check_group
-from .marketplace_helpers import send_template
+from .marketplace_helpers import fill_partner_company, send_template
 
 APPEAL_STATES = [
     ("submitted", "Under review"),
@@ -46,11 +46,24 @@ class MarketplaceQualityAppeal(models.Model):
     decided_by_id = fields.Many2one("res.users", "Decided by", readonly=True)
     decided_on = fields.Datetime(readonly=True)
     submit_token = fields.Char(readonly=True, copy=False)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        readonly=True,
+        help="The seller's figures company: the one whose staff review it.",
+    )
 
     _unique_token = models.UniqueIndex(
         "(seller_id, submit_token) WHERE submit_token IS NOT NULL",
         "This appeal was already sent.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """An appeal belongs to its seller's figures company."""
+        fill_partner_company(self.env, vals_list)
+        return super().create(vals_list)
 
     @api.depends("seller_id")
     def _compute_name(self):

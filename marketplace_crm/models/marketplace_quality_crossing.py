@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .marketplace_helpers import send_template
+from .marketplace_helpers import fill_partner_company, send_template
 from .marketplace_quality_params import (
     METRIC_SELECTION,
     QUALITY_METRICS,
@@ -48,11 +48,24 @@ class MarketplaceQualityCrossing(models.Model):
     state = fields.Selection(
         CROSSING_STATES, default="open", required=True, readonly=True, index=True
     )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        readonly=True,
+        help="The seller's figures company when the level was crossed.",
+    )
 
     _one_open_crossing = models.UniqueIndex(
         "(seller_id, metric, level) WHERE state = 'open'",
         "This metric already crossed this level for this seller.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A crossing belongs to its seller's figures company."""
+        fill_partner_company(self.env, vals_list)
+        return super().create(vals_list)
 
     # ------------------------------------------------------------ texts
     def _metric_label(self):
@@ -167,11 +180,11 @@ class MarketplaceQualityCrossing(models.Model):
                     """
                     INSERT INTO marketplace_quality_crossing
                            (seller_id, metric, level, value, threshold, date,
-                            grace_until, state, create_uid, create_date,
-                            write_uid, write_date)
+                            grace_until, state, company_id, create_uid,
+                            create_date, write_uid, write_date)
                     VALUES (%(seller)s, %(metric)s, %(level)s, %(value)s,
-                            %(threshold)s, %(now)s, %(grace)s, 'open', %(uid)s,
-                            %(now)s, %(uid)s, %(now)s)
+                            %(threshold)s, %(now)s, %(grace)s, 'open',
+                            %(company)s, %(uid)s, %(now)s, %(uid)s, %(now)s)
                     ON CONFLICT (seller_id, metric, level) WHERE state = 'open'
                     DO NOTHING
                     RETURNING id
@@ -183,6 +196,7 @@ class MarketplaceQualityCrossing(models.Model):
                     threshold=threshold,
                     now=fields.Datetime.now(),
                     grace=grace_until or None,
+                    company=seller.marketplace_company_id.id,
                     uid=self.env.uid,
                 )
             )

@@ -5,7 +5,7 @@ from odoo.tools import SQL
 
 from .marketplace_batches import MAIL_CHANNEL, JobRun, run_in_batches
 from .marketplace_claim import claim_ids
-from .marketplace_helpers import send_template
+from .marketplace_helpers import fill_partner_company, send_template
 from .marketplace_params import get_param
 
 EVENT_TYPES = [
@@ -43,11 +43,26 @@ class MarketplaceSellerEvent(models.Model):
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     calendar_event_id = fields.Many2one("calendar.event", readonly=True)
     note = fields.Char(readonly=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        readonly=True,
+        help="The seller's figures company when the event happened: the "
+        "seller's company, or the main company for a seller shared by all "
+        "companies.",
+    )
 
     _unique_event = models.Constraint(
         "UNIQUE(seller_id, event_type, episode)",
         "This lifecycle event already happened for this seller.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """An event belongs to its seller's figures company."""
+        fill_partner_company(self.env, vals_list)
+        return super().create(vals_list)
 
     # ------------------------------------------------------------ claiming
     @api.model
@@ -69,10 +84,10 @@ class MarketplaceSellerEvent(models.Model):
             SQL(
                 """
                 INSERT INTO marketplace_seller_event
-                       (seller_id, event_type, episode, date,
+                       (seller_id, event_type, episode, date, company_id,
                         create_uid, create_date, write_uid, write_date)
                 VALUES (%(seller)s, %(type)s, %(episode)s, %(date)s,
-                        %(uid)s, NOW() AT TIME ZONE 'UTC',
+                        %(company)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
                         %(uid)s, NOW() AT TIME ZONE 'UTC')
                 ON CONFLICT (seller_id, event_type, episode) DO NOTHING
                 RETURNING id
@@ -81,6 +96,7 @@ class MarketplaceSellerEvent(models.Model):
                 type=event_type,
                 episode=episode,
                 date=date or fields.Datetime.now(),
+                company=seller.marketplace_company_id.id,
                 uid=self.env.uid,
             ),
         )
@@ -252,10 +268,10 @@ class MarketplaceSellerEvent(models.Model):
             SQL(
                 """
                 INSERT INTO marketplace_seller_event
-                       (seller_id, event_type, episode, date,
+                       (seller_id, event_type, episode, date, company_id,
                         create_uid, create_date, write_uid, write_date)
                 SELECT f.seller_id, 'reactivation', f.episode,
-                       p.seller_last_sale_date + TIME '12:00',
+                       p.seller_last_sale_date + TIME '12:00', f.company_id,
                        %(uid)s, NOW() AT TIME ZONE 'UTC',
                        %(uid)s, NOW() AT TIME ZONE 'UTC'
                   FROM marketplace_seller_event f

@@ -180,12 +180,14 @@ class MarketplaceSellerEvent(models.Model):
                 """
                 INSERT INTO marketplace_seller_event
                        (seller_id, event_type, episode, date, coaching_state,
-                        create_uid, create_date, write_uid, write_date)
+                        company_id, create_uid, create_date, write_uid,
+                        write_date)
                 SELECT seller_id, 'coaching', episode, %(now)s,
-                       'waiting', %(uid)s, NOW() AT TIME ZONE 'UTC',
+                       'waiting', company_id, %(uid)s, NOW() AT TIME ZONE 'UTC',
                        %(uid)s, NOW() AT TIME ZONE 'UTC'
-                  FROM unnest(%(sellers)s::int[], %(episodes)s::varchar[])
-                       AS t(seller_id, episode)
+                  FROM unnest(%(sellers)s::int[], %(episodes)s::varchar[],
+                              %(companies)s::int[])
+                       AS t(seller_id, episode, company_id)
                 ON CONFLICT (seller_id, event_type, episode) DO NOTHING
                 RETURNING id
                 """,
@@ -193,6 +195,8 @@ class MarketplaceSellerEvent(models.Model):
                 now=fields.Datetime.now(),
                 sellers=[f.seller_id.id for f in followups],
                 episodes=[f.episode for f in followups],
+                # The coaching belongs where its follow-up does.
+                companies=[f.company_id.id for f in followups],
             ),
         )
         followups.seller_id.invalidate_recordset(["seller_event_ids"])

@@ -121,15 +121,17 @@ class MarketplaceSellerReview(models.Model):
             SQL(
                 """
                 INSERT INTO marketplace_seller_review
-                       (seller_id, month, create_uid, create_date,
+                       (seller_id, month, company_id, create_uid, create_date,
                         write_uid, write_date)
-                VALUES (%(seller)s, %(month)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
+                VALUES (%(seller)s, %(month)s, %(company)s, %(uid)s,
+                        NOW() AT TIME ZONE 'UTC',
                         %(uid)s, NOW() AT TIME ZONE 'UTC')
                 ON CONFLICT (seller_id, month) DO NOTHING
                 RETURNING id
                 """,
                 seller=vals["seller_id"],
                 month=vals["month"],
+                company=vals.get("company_id"),
                 uid=self.env.uid,
             ),
         )

@@ -18,6 +18,7 @@ class MarketplaceWebhook(models.Model):
     _name = "marketplace.webhook"
     _description = "Marketplace Webhook"
     _order = "name, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True)
     active = fields.Boolean(default=True)
@@ -37,8 +38,17 @@ class MarketplaceWebhook(models.Model):
         "res.partner",
         "Only for Seller",
         domain=[("is_seller", "=", True)],
+        check_company=True,
         help="Send only the events of this seller (a seller's own integration); "
         "empty: every seller's events.",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        help="The webhook receives the events of this company's records and "
+        "of the records shared by every company.",
     )
     delivery_ids = fields.One2many("marketplace.webhook.delivery", "webhook_id")
     delivery_failed_count = fields.Integer(
@@ -103,15 +113,20 @@ class MarketplaceWebhook(models.Model):
 
     # ------------------------------------------------------------ emitting
     @api.model
-    def _marketplace_emit(self, event, payload, seller=None):
+    def _marketplace_emit(self, event, payload, seller=None, company=None):
         """Queue a delivery of ``event`` to every active webhook subscribed to
-        it (and, for the seller-bound ones, concerning their seller).
+        it (and, for the seller-bound ones, concerning their seller) of
+        ``company``, the company of the record the event is about (every
+        company's webhooks when the record is shared by all).
 
         Called from the models' overrides whoever changes the record; the
         deliveries are sent by queue_job after the transaction commits."""
         # sudo: webhooks and their deliveries are system records, whoever
         # triggers the event (a portal seller publishing a listing...).
-        webhooks = self.sudo().search([("event_ids.code", "=", event)])
+        domain = [("event_ids.code", "=", event)]
+        if company:
+            domain.append(("company_id", "=", company.id))
+        webhooks = self.sudo().search(domain)
         if seller:
             webhooks = webhooks.filtered(
                 lambda w: not w.seller_id or w.seller_id == seller.commercial_partner_id

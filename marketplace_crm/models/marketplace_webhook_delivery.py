@@ -45,6 +45,9 @@ class MarketplaceWebhookDelivery(models.Model):
     webhook_id = fields.Many2one(
         "marketplace.webhook", required=True, index=True, ondelete="cascade"
     )
+    company_id = fields.Many2one(
+        related="webhook_id.company_id", store=True, index=True
+    )
     event = fields.Char(required=True, readonly=True, index=True)
     payload = fields.Text(required=True, readonly=True)
     state = fields.Selection(

@@ -143,8 +143,8 @@ class ProductProduct(models.Model):
                 continue
             episode = f"product-{product.id}-restock-{today}"
             held = product.stock_notification_partner_ids.filtered(
-                lambda partner, ep=episode: Holdout._hold_out(
-                    "back_in_stock", partner.commercial_partner_id, ep
+                lambda partner, ep=episode, co=product.company_id: Holdout._hold_out(
+                    "back_in_stock", partner.commercial_partner_id, ep, company=co
                 )
             )
             if held:

@@ -33,4 +33,5 @@ class ProductTemplate(models.Model):
                     "seller_id": product.marketplace_seller_id.id,
                 },
                 seller=product.marketplace_seller_id,
+                company=product.company_id,
             )

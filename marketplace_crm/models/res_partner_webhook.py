@@ -29,13 +29,17 @@ class ResPartner(models.Model):
                 event = VERIFICATION_EVENTS.get(partner.verification_state)
             if event:
                 Webhook._marketplace_emit(
-                    event, partner._marketplace_webhook_payload(), seller=partner
+                    event,
+                    partner._marketplace_webhook_payload(),
+                    seller=partner,
+                    company=partner.company_id,
                 )
             if partner.seller_suspended and not suspended:
                 Webhook._marketplace_emit(
                     "seller.suspended",
                     partner._marketplace_webhook_payload(),
                     seller=partner,
+                    company=partner.company_id,
                 )
 
     def _marketplace_webhook_payload(self):

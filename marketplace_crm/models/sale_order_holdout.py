@@ -7,7 +7,7 @@ class SaleOrder(models.Model):
     def _filter_can_send_abandoned_cart_mail(self):
         """Carts of buyers in the abandoned-cart control group get no recovery
         e-mail; website_sale then marks them as handled, so they are held out
-        once. The buyer's episode is the cart."""
+        once. The buyer's episode is the cart, in the cart's company."""
         carts = super()._filter_can_send_abandoned_cart_mail()
         Holdout = self.env["marketplace.holdout"]
         return carts.filtered(
@@ -16,6 +16,7 @@ class SaleOrder(models.Model):
                     "abandoned_cart",
                     cart.partner_id.commercial_partner_id,
                     f"cart-{cart.id}",
+                    company=cart.company_id,
                 )
             )
         )

@@ -2,7 +2,6 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.marketplace_order_seller import sale_condition
-from ..models.res_partner_sales_figures import MAIN_COMPANY_SQL
 
 
 class MarketplaceSellerOutcomeReport(models.Model):
@@ -52,8 +51,8 @@ class MarketplaceSellerOutcomeReport(models.Model):
     def _table_query(self):
         # Per company: a seller is active in a company's month when one of
         # that company's confirmed orders holds their products; a follow-up
-        # counts in the seller's figures company and a reactivation is a
-        # sale of that company.
+        # counts in its own company (the seller's figures company when it
+        # was sent) and a reactivation is a sale of that company.
         return SQL(
             """
             WITH sales AS (
@@ -65,10 +64,8 @@ class MarketplaceSellerOutcomeReport(models.Model):
                        date_trunc('month', sold_at)::date AS month
                   FROM sales
             ), events AS (
-                SELECT e.seller_id, e.date,
-                       COALESCE(p.company_id, %(main_company)s) AS company_id
+                SELECT e.seller_id, e.date, e.company_id
                   FROM marketplace_seller_event e
-                  JOIN res_partner p ON p.id = e.seller_id
                  WHERE e.event_type = 'inactivity_followup'
             ), months AS (
                 SELECT generate_series(
@@ -145,5 +142,4 @@ class MarketplaceSellerOutcomeReport(models.Model):
             """,
             sale=sale_condition(),
             os_sale=sale_condition("os"),
-            main_company=SQL(MAIN_COMPANY_SQL),
         )

@@ -62,9 +62,15 @@ class MarketplaceUpliftReport(models.Model):
     _name = "marketplace.uplift.report"
     _description = "Automation Uplift"
     _auto = False
-    _order = "automation, is_total desc, month desc, outcome"
+    _order = "company_id, automation, is_total desc, month desc, outcome"
     _rec_name = "automation"
 
+    company_id = fields.Many2one(
+        "res.company",
+        readonly=True,
+        help="The company of the episodes: each company's automations are "
+        "measured on its own episodes and sales.",
+    )
     automation = fields.Selection(AUTOMATIONS, readonly=True)
     month = fields.Date(
         "Month of Episode", readonly=True, help="Empty on the all-months total."
@@ -127,12 +133,14 @@ class MarketplaceUpliftReport(models.Model):
     def _table_query(self):
         # One pass over the episodes of both groups: each episode whose
         # outcome window has closed is checked for a sale (sellers, on the
-        # order parts' (seller, date) index) or a purchase (buyers) in it.
+        # order parts' (seller, date) index) or a purchase (buyers) in it,
+        # in the episode's company: each company is measured apart.
         return SQL(
             """
             WITH episodes AS (
                 SELECT 'seller' AS kind, e.event_type AS automation,
-                       e.seller_id AS subject_id, e.date, FALSE AS held_out
+                       e.seller_id AS subject_id, e.date, FALSE AS held_out,
+                       e.company_id
                   FROM marketplace_seller_event e
                  WHERE e.event_type IN
                        ('profile_reminder', 'inactivity_followup', 'coaching')
@@ -141,12 +149,14 @@ class MarketplaceUpliftReport(models.Model):
                    AND e.coaching_state IS DISTINCT FROM 'waiting'
                    AND e.coaching_state IS DISTINCT FROM 'cancelled'
                 UNION ALL
-                SELECT 'seller', e.holdout_automation, e.seller_id, e.date, TRUE
+                SELECT 'seller', e.holdout_automation, e.seller_id, e.date, TRUE,
+                       e.company_id
                   FROM marketplace_seller_event e
                  WHERE e.event_type = 'held_out'
                    AND e.holdout_automation IS NOT NULL
                 UNION ALL
-                SELECT 'seller', 'monthly_review', r.seller_id, r.create_date, FALSE
+                SELECT 'seller', 'monthly_review', r.seller_id, r.create_date, FALSE,
+                       r.company_id
                   FROM marketplace_seller_review r
                  WHERE r.declined
                    AND NOT EXISTS (
@@ -156,7 +166,8 @@ class MarketplaceUpliftReport(models.Model):
                           AND h.episode = 'monthly_review:'
                                           || to_char(r.month, 'YYYY-MM-DD'))
                 UNION ALL
-                SELECT 'buyer', b.automation, b.buyer_id, b.date, b.held_out
+                SELECT 'buyer', b.automation, b.buyer_id, b.date, b.held_out,
+                       b.company_id
                   FROM marketplace_buyer_event b
             ), outcomes (kind, outcome, start_days, end_days) AS (
                 VALUES ('seller', 'sale_15', 0, 15),
@@ -164,13 +175,14 @@ class MarketplaceUpliftReport(models.Model):
                        ('seller', 'active_90', 60, 90),
                        ('buyer', 'purchase_14', 0, 14)
             ), results AS (
-                SELECT ep.automation,
+                SELECT ep.company_id, ep.automation,
                        date_trunc('month', ep.date)::date AS month,
                        o.outcome,
                        ep.held_out,
                        CASE WHEN ep.kind = 'seller' THEN EXISTS (
                            SELECT 1 FROM marketplace_order_seller os
                             WHERE os.seller_id = ep.subject_id
+                              AND os.company_id = ep.company_id
                               AND os.date_order > ep.date
                                   + make_interval(days => o.start_days)
                               AND os.date_order <= ep.date
@@ -183,6 +195,7 @@ class MarketplaceUpliftReport(models.Model):
                              FROM res_partner p
                              JOIN sale_order so ON so.partner_id = p.id
                             WHERE p.commercial_partner_id = ep.subject_id
+                              AND so.company_id = ep.company_id
                               AND so.state = 'sale'
                               AND so.date_order > ep.date
                               AND so.date_order <= ep.date
@@ -194,7 +207,9 @@ class MarketplaceUpliftReport(models.Model):
                        <= NOW() AT TIME ZONE 'UTC'
             )
             SELECT ROW_NUMBER() OVER (
-                       ORDER BY automation, month NULLS FIRST, outcome) AS id,
+                       ORDER BY company_id, automation, month NULLS FIRST, outcome)
+                       AS id,
+                   company_id,
                    automation,
                    month,
                    month IS NULL AS is_total,
@@ -205,6 +220,7 @@ class MarketplaceUpliftReport(models.Model):
                    COUNT(*) FILTER (WHERE held_out) AS control_count,
                    COUNT(*) FILTER (WHERE held_out AND success) AS control_success
               FROM results
-          GROUP BY GROUPING SETS ((automation, outcome, month), (automation, outcome))
+          GROUP BY GROUPING SETS ((company_id, automation, outcome, month),
+                                  (company_id, automation, outcome))
             """
         )

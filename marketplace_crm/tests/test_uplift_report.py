@@ -85,10 +85,12 @@ class TestUpliftReport(MarketplaceCase):
             self.env.cr.execute(
                 """
                 INSERT INTO marketplace_order_seller
-                       (order_id, seller_id, date_order, state, amount, line_count)
-                VALUES (%s, %s, %s, 'sale', 10, 1)
+                       (order_id, seller_id, date_order, state, amount, line_count,
+                        company_id)
+                SELECT %s, %s, %s, 'sale', 10, 1, company_id
+                  FROM sale_order WHERE id = %s
                 """,
-                [order_id, seller_id, sold],
+                [order_id, seller_id, sold, order_id],
             )
         self.env["marketplace.uplift.report"].invalidate_model()
 
