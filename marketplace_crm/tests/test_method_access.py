@@ -15,7 +15,6 @@ NO_WORK = {
     "unlink",
     "default_get",
     "action_open_dispute",
-    "action_open_reject_wizard",
     "action_view_marketplace_tickets",
     "action_view_partner_contracts",
     "action_view_seller_products",
@@ -151,6 +150,7 @@ class TestPublicMethodAccess(MarketplaceCase):
                     "action_reset_verification",
                     "action_suspend_seller",
                     "action_reinstate_seller",
+                    "action_open_reject_wizard",
                 )
             ],
             (
@@ -226,7 +226,9 @@ class TestPublicMethodAccess(MarketplaceCase):
         )
         self.dispute.with_user(staff).action_review()
         self.assertEqual(self.dispute.state, "under_review")
-        self.seller.with_user(staff).action_suspend_seller()
+        # Decisions on sellers: the seller verification team
+        # (test_seller_decisions refuses them to the other marketplace users).
+        self.seller.with_user(self.verifier).action_suspend_seller()
         self.assertTrue(self.seller.seller_suspended)
         self.part.with_user(staff).rating_apply(4)
         self.assertEqual(self.seller.seller_rating_count, 1)
