@@ -52,7 +52,7 @@ class MarketplaceQualityAppeal(models.Model):
     decided_by_id = fields.Many2one(
         "res.users", "Decided by", readonly=True, copy=False, tracking=True
     )
-    decided_on = fields.Datetime("Decided on", readonly=True, copy=False, tracking=True)
+    decided_on = fields.Datetime(readonly=True, copy=False, tracking=True)
     submit_token = fields.Char(readonly=True, copy=False)
 
     _unique_token = models.UniqueIndex(
@@ -143,7 +143,8 @@ class MarketplaceQualityAppeal(models.Model):
     def _after_submission(self):
         self.ensure_one()
         seller = self.seller_id
-        reviewer = seller._quality_manager()
+        # Reviewed by someone who may decide it.
+        reviewer = seller._decision_reviewer(seller._quality_manager())
         self.activity_schedule(
             "mail.mail_activity_data_todo",
             user_id=reviewer.id,

@@ -17,7 +17,9 @@ quality programme's daily job is recorded as taken by the system user.
 
 from odoo import api, fields, models
 
-from .marketplace_access import check_decision_fields
+from .marketplace_access import VERIFIER, check_decision_fields
+from .marketplace_params import get_param
+from .marketplace_quality_params import quality_param
 
 # The fields holding a decision on a seller (or the state the quality
 # programme keeps for one): written only by the seller verification team.
@@ -175,3 +177,26 @@ class ResPartner(models.Model):
         res = super().action_reinstate_seller()
         appeals.filtered(lambda a: a.state == "submitted")._decide("reinstated")
         return res
+
+    # ------------------------------------------------------------------ reviewers
+    def _decision_reviewer(self, *preferred):
+        """Who gets the activity asking for a decision on this seller: the
+        first of ``preferred`` who may take it, else the configured
+        verification reviewer or quality manager in the seller verification
+        team, else the administrator."""
+        # sudo: the configured staff users, looked up whoever triggers it.
+        configured = (
+            self.env["res.users"]
+            .sudo()
+            .browse(
+                [
+                    get_param(self.env, "operations_user_id"),
+                    quality_param(self.env, "quality_user_id"),
+                ]
+            )
+            .exists()
+        )
+        for user in (*preferred, *configured):
+            if user and user.active and user.has_group(VERIFIER):
+                return user
+        return self.env.ref("base.user_admin")

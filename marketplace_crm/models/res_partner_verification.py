@@ -191,6 +191,8 @@ class ResPartner(models.Model):
             self.env, self.env["res.users"].sudo().browse(user_id).exists()
         )
         for partner in self:
+            # Checked by someone who may decide (res_partner_decision).
+            user = partner._decision_reviewer(user)
             # sudo: the seller submits from the portal; the activity is for staff.
             partner.sudo().activity_schedule(
                 "marketplace_crm.mail_activity_type_seller_verification",

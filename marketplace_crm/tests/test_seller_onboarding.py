@@ -177,14 +177,22 @@ class TestSellerOnboarding(MarketplaceCase):
 
     def test_operations_user_from_settings(self):
         self.env["ir.config_parameter"].sudo().set_param(
-            "marketplace_crm.operations_user_id", self.staff.id
+            "marketplace_crm.operations_user_id", self.verifier.id
         )
         seller = self._create_seller("Reviewed")
         seller.action_submit_verification()
         activity = seller.activity_ids.filtered(
             lambda a: "Check the documents" in a.summary
         )
-        self.assertEqual(activity.user_id, self.staff)
+        self.assertEqual(activity.user_id, self.verifier)
+        # A reviewer outside the seller verification team could not decide:
+        # the check goes to the administrator.
+        self.env["ir.config_parameter"].sudo().set_param(
+            "marketplace_crm.operations_user_id", self.staff.id
+        )
+        other = self._create_seller("Reviewed Too")
+        other.action_submit_verification()
+        self.assertEqual(other.activity_ids.user_id, self.env.ref("base.user_admin"))
 
     def _outcome_mails(self, seller):
         return (
