@@ -541,13 +541,14 @@ class TestDecisionButtons(DecisionCase):
         )
         for fname in ("suspension_user_id", "verification_user_id"):
             self.assertIn(f'name="{fname}"', partner_arch)
-        self.assertNotIn('name="quality_exempt_until"', partner_arch)
-        self.assertIn(
-            'name="quality_exempt_until"',
-            self._arch(
-                self.verifier, "res.partner", "marketplace_crm.view_partner_form_seller"
-            ),
+        # The exemption: read-only for agents, editable for the team.
+        exempt = r'<field name="quality_exempt_until"[^>]*readonly="1"'
+        self.assertRegex(partner_arch, exempt)
+        verifier_arch = self._arch(
+            self.verifier, "res.partner", "marketplace_crm.view_partner_form_seller"
         )
+        self.assertIn('name="quality_exempt_until"', verifier_arch)
+        self.assertNotRegex(verifier_arch, exempt)
         appeal_arch = self._arch(
             self.agent,
             "marketplace.quality.appeal",
