@@ -710,3 +710,30 @@ class TestDecisionsOverTheApi(HttpCase, DecisionCase):
         self.assertIn(response.status_code, (403, 404))
         self.seller.invalidate_recordset()
         self.assertEqual(self.seller.verification_state, "validated")
+
+
+@tagged("post_install", "-at_install")
+class TestDecisionsInFrench(DecisionCase):
+    """A French-speaking agent is refused in French (i18n/fr.po)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["marketplace_crm"], ["fr_FR"], overwrite=True
+        )
+
+    def test_refusals_in_french(self):
+        seller = self._pending().with_user(self.agent).with_context(lang="fr_FR")
+        with self.assertRaisesRegex(
+            AccessError, "Seule l'équipe de vérification des vendeurs peut prendre"
+        ):
+            seller.action_validate_seller()
+        with self.assertRaisesRegex(
+            AccessError,
+            "Seule l'équipe de vérification des vendeurs peut modifier .*"
+            "Vérification des vendeurs",
+        ):
+            seller.write({"seller_suspended": True})
+        self.assertEqual(seller.verification_state, "pending")
