@@ -58,6 +58,7 @@ from . import res_partner_seller_emails
 from . import helpdesk_ticket_acknowledgement
 from . import marketplace_access
 from . import res_partner_access
+from . import res_partner_decision
 from . import marketplace_claim
 from . import marketplace_api_client
 from . import marketplace_api_endpoint

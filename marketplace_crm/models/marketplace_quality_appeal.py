@@ -3,7 +3,7 @@ from psycopg2 import IntegrityError
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .marketplace_access import check_group
+from .marketplace_access import VERIFIER, check_decision_fields, check_group
 from .marketplace_helpers import fill_partner_company, send_template
 
 APPEAL_STATES = [
@@ -11,12 +11,18 @@ APPEAL_STATES = [
     ("reinstated", "Reinstated"),
     ("confirmed", "Suspension confirmed"),
 ]
+# The decision on an appeal: taken by the seller verification team only.
+APPEAL_DECISION_FIELDS = frozenset(
+    {"state", "decision_note", "decided_by_id", "decided_on"}
+)
 
 
 class MarketplaceQualityAppeal(models.Model):
     """A seller contests a quality suspension (or a grace period) from the
-    portal: an explanation and evidence, reviewed by staff who reinstate the
-    seller or confirm the decision. Everything lands in the seller's history."""
+    portal: an explanation and evidence, reviewed by the seller verification
+    team who reinstate the seller or confirm the decision (no one else may
+    decide it, nor write its decision). Everything lands in the seller's
+    history."""
 
     _name = "marketplace.quality.appeal"
     _description = "Seller Quality Appeal"
@@ -43,8 +49,10 @@ class MarketplaceQualityAppeal(models.Model):
         APPEAL_STATES, default="submitted", required=True, tracking=True, index=True
     )
     decision_note = fields.Text("Decision", tracking=True)
-    decided_by_id = fields.Many2one("res.users", "Decided by", readonly=True)
-    decided_on = fields.Datetime(readonly=True)
+    decided_by_id = fields.Many2one(
+        "res.users", "Decided by", readonly=True, copy=False, tracking=True
+    )
+    decided_on = fields.Datetime(readonly=True, copy=False, tracking=True)
     submit_token = fields.Char(readonly=True, copy=False)
     company_id = fields.Many2one(
         "res.company",
@@ -61,9 +69,24 @@ class MarketplaceQualityAppeal(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        """An appeal belongs to its seller's figures company."""
+        check_decision_fields(
+            self,
+            {
+                fname
+                for vals in vals_list
+                for fname, value in vals.items()
+                if fname in APPEAL_DECISION_FIELDS
+                and value
+                and not (fname == "state" and value == "submitted")
+            },
+        )
+        # An appeal belongs to its seller's figures company.
         fill_partner_company(self.env, vals_list)
         return super().create(vals_list)
+
+    def write(self, vals):
+        check_decision_fields(self, APPEAL_DECISION_FIELDS & set(vals))
+        return super().write(vals)
 
     @api.depends("seller_id")
     def _compute_name(self):
@@ -129,7 +152,8 @@ class MarketplaceQualityAppeal(models.Model):
     def _after_submission(self):
         self.ensure_one()
         seller = self.seller_id
-        reviewer = seller._quality_manager()
+        # Reviewed by someone who may decide it.
+        reviewer = seller._decision_reviewer(seller._quality_manager())
         self.activity_schedule(
             "mail.mail_activity_data_todo",
             user_id=reviewer.id,
@@ -182,10 +206,13 @@ class MarketplaceQualityAppeal(models.Model):
         )
 
     def action_reinstate(self):
-        """Staff accept the appeal: the seller is reinstated and the listings
-        withheld by the suspension are published again."""
-        check_group(self.env)
+        """The team accepts the appeal: the seller is reinstated and the
+        listings withheld by the suspension are published again. The appeal
+        is decided first: reinstating the seller decides the appeals still
+        under review."""
+        check_group(self.env, VERIFIER)
         self._check_open()
+        self._decide("reinstated")
         for appeal in self:
             seller = appeal.seller_id
             if seller.seller_suspended:
@@ -198,11 +225,10 @@ class MarketplaceQualityAppeal(models.Model):
                     lambda c: c.level == "limit" and c.state == "open"
                 ).write({"state": "closed", "date_end": fields.Datetime.now()})
                 seller._quality_sync_grace()
-        self._decide("reinstated")
         return True
 
     def action_confirm_suspension(self):
-        check_group(self.env)
+        check_group(self.env, VERIFIER)
         self._check_open()
         self._decide("confirmed")
         return True

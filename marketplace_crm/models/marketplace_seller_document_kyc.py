@@ -2,10 +2,23 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from .marketplace_access import check_group
+from .marketplace_access import (
+    VERIFIER,
+    check_decision_fields,
+    check_group,
+    is_verifier,
+)
 from .marketplace_batches import JobRun
 from .marketplace_helpers import send_template
 from .marketplace_quality_params import quality_param
+
+# The check of a document: decided by the seller verification team only.
+DOCUMENT_DECISION_FIELDS = frozenset(
+    {"kyc_state", "kyc_approved_by_id", "kyc_approved_on"}
+)
+# What the team approved of a document: changed by anyone else, the
+# document is to be checked again.
+APPROVED_CONTENT = frozenset({"file", "document_type_id", "expiry_date", "partner_id"})
 
 
 class MarketplaceSellerDocument(models.Model):
@@ -29,11 +42,30 @@ class MarketplaceSellerDocument(models.Model):
         help="A document a validated seller sends is checked by the team "
         "before it replaces the previous one.",
     )
-    kyc_approved_by_id = fields.Many2one("res.users", "Approved by", readonly=True)
-    kyc_approved_on = fields.Datetime("Approved on", readonly=True)
+    kyc_approved_by_id = fields.Many2one(
+        "res.users", "Approved by", readonly=True, copy=False, tracking=True
+    )
+    kyc_approved_on = fields.Datetime(
+        "Approved on", readonly=True, copy=False, tracking=True
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
+        # A document is checked by the seller verification team: others may
+        # add one (to check, or approved by default for a seller not yet
+        # validated, whose documents the verification decides on) but not
+        # set its check.
+        check_decision_fields(
+            self,
+            {
+                fname
+                for vals in vals_list
+                for fname, value in vals.items()
+                if fname in DOCUMENT_DECISION_FIELDS
+                and value
+                and not (fname == "kyc_state" and value == "to_check")
+            },
+        )
         partners = self.env["res.partner"].browse(
             [vals.get("partner_id") for vals in vals_list if vals.get("partner_id")]
         )
@@ -50,10 +82,50 @@ class MarketplaceSellerDocument(models.Model):
         )._kyc_notify_new_document()
         return docs
 
+    def write(self, vals):
+        check_decision_fields(self, DOCUMENT_DECISION_FIELDS & set(vals))
+        recheck = self.browse()
+        if APPROVED_CONTENT & set(vals) and not is_verifier(self.env):
+            recheck = self.filtered(
+                lambda d: (
+                    d.kyc_state == "approved"
+                    and d.partner_id.verification_state == "validated"
+                )
+            )
+        res = super().write(vals)
+        if recheck:
+            recheck._kyc_send_back_to_check()
+        return res
+
+    def _kyc_send_back_to_check(self):
+        """An approved document of a validated seller changed by someone
+        outside the seller verification team (a new file, type, expiry date
+        or seller) is no longer the approved one: the team checks it again."""
+        # sudo: not a decision but its withdrawal, whoever changed the
+        # document; only these documents' check is written.
+        self.sudo().write(
+            {
+                "kyc_state": "to_check",
+                "kyc_approved_by_id": False,
+                "kyc_approved_on": False,
+            }
+        )
+        for doc in self:
+            doc.message_post(
+                body=self.env._(
+                    "Changed after its approval: to be checked again by the "
+                    "seller verification team."
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        # sudo: the reviewer's activity, whoever changed the document.
+        self.partner_id.sudo()._kyc_notify_new_document()
+
     def action_kyc_approve(self):
-        """The team approves the document; a seller waiting for
-        re-verification is validated again when nothing else is expired."""
-        check_group(self.env)
+        """The seller verification team approves the document; a seller
+        waiting for re-verification is validated again when nothing else is
+        expired."""
+        check_group(self.env, VERIFIER)
         self.write(
             {
                 "kyc_state": "approved",

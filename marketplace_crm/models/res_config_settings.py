@@ -1,5 +1,6 @@
 from odoo import fields, models
 
+from .marketplace_access import VERIFIER
 from .marketplace_helpers import window_action
 from .marketplace_params import DEFAULTS
 
@@ -82,9 +83,13 @@ class ResConfigSettings(models.TransientModel):
         "res.users",
         "Verification Reviewer",
         config_parameter="marketplace_crm.operations_user_id",
-        domain=[("share", "=", False)],
+        domain=lambda self: [
+            ("share", "=", False),
+            ("all_group_ids", "in", self.env.ref(VERIFIER).ids),
+        ],
         help="Gets an activity to check the documents when a seller submits "
-        "the profile for verification (the administrator if empty).",
+        "the profile for verification: a member of the seller verification "
+        "team (the administrator if empty).",
     )
     marketplace_document_max_size_mb = fields.Integer(
         "Maximum Document Size (MB)",

@@ -1,13 +1,14 @@
 from odoo import models
 
-from .marketplace_access import MARKETPLACE_MANAGER, check_group
+from .marketplace_access import VERIFIER, check_group
 
 
 class ResPartner(models.Model):
     """The verification and suspension buttons of a seller change what the
-    seller may sell: only the marketplace team may press them, whatever the
-    caller's rights on contacts (they are callable over RPC by any user).
-    Sellers submit their own profile through the portal, which calls
+    seller may sell: only the seller verification team may press them,
+    whatever the caller's rights on contacts (they are callable over RPC by
+    any user). Marketplace users prepare a profile and submit it; sellers
+    submit their own through the portal, which calls
     ``action_submit_verification`` as superuser after its own checks."""
 
     _inherit = "res.partner"
@@ -17,22 +18,25 @@ class ResPartner(models.Model):
         return super().action_submit_verification()
 
     def action_validate_seller(self):
-        check_group(self.env)
+        check_group(self.env, VERIFIER)
         return super().action_validate_seller()
 
     def action_reject_seller(self, reason):
-        check_group(self.env)
+        check_group(self.env, VERIFIER)
         return super().action_reject_seller(reason)
 
     def action_reset_verification(self):
-        # Managers only, as its button: it reopens a decided verification.
-        check_group(self.env, MARKETPLACE_MANAGER)
+        check_group(self.env, VERIFIER)
         return super().action_reset_verification()
 
     def action_suspend_seller(self):
-        check_group(self.env)
+        check_group(self.env, VERIFIER)
         return super().action_suspend_seller()
 
     def action_reinstate_seller(self):
-        check_group(self.env)
+        check_group(self.env, VERIFIER)
         return super().action_reinstate_seller()
+
+    def action_open_reject_wizard(self):
+        check_group(self.env, VERIFIER)
+        return super().action_open_reject_wizard()

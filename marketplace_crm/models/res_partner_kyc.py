@@ -46,7 +46,8 @@ class ResPartner(models.Model):
         for seller in self:
             seller.activity_schedule(
                 "mail.mail_activity_data_todo",
-                user_id=seller._kyc_reviewer().id,
+                # Approving the document is the verification team's.
+                user_id=seller._decision_reviewer(seller._kyc_reviewer()).id,
                 summary=self.env._("New document to check: %s", seller.display_name),
             )
 

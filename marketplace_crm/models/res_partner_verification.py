@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 from .marketplace_helpers import send_template, staff_user
@@ -17,8 +17,6 @@ VERIFICATION_TRANSITIONS = {
     "validated": {"rejected", "draft"},
     "rejected": {"pending", "draft"},
 }
-# The decisions only the marketplace team may take.
-STAFF_DECISIONS = {"validated", "rejected"}
 
 
 class ResPartner(models.Model):
@@ -50,13 +48,7 @@ class ResPartner(models.Model):
     )
 
     # ------------------------------------------------------------------ CRUD
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("verification_state", "draft") != "draft":
-                self._check_verification_rights(vals["verification_state"])
-        return super().create(vals_list)
-
+    # Who may write the verification fields: res_partner_decision.
     def write(self, vals):
         if "verification_state" in vals:
             self._check_verification_transition(vals["verification_state"])
@@ -66,18 +58,7 @@ class ResPartner(models.Model):
         return res
 
     # ------------------------------------------------------------------ verification
-    def _check_verification_rights(self, new_state):
-        if (
-            new_state in STAFF_DECISIONS
-            and not self.env.su
-            and not self.env.user.has_group("marketplace_crm.group_marketplace_user")
-        ):
-            raise UserError(
-                self.env._("Only the marketplace team can validate or reject a seller.")
-            )
-
     def _check_verification_transition(self, new_state):
-        self._check_verification_rights(new_state)
         for partner in self:
             old = partner.verification_state or "draft"
             if old != new_state and new_state not in VERIFICATION_TRANSITIONS[old]:
@@ -210,6 +191,8 @@ class ResPartner(models.Model):
             self.env, self.env["res.users"].sudo().browse(user_id).exists()
         )
         for partner in self:
+            # Checked by someone who may decide (res_partner_decision).
+            user = partner._decision_reviewer(user)
             # sudo: the seller submits from the portal; the activity is for staff.
             partner.sudo().activity_schedule(
                 "marketplace_crm.mail_activity_type_seller_verification",

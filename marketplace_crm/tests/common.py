@@ -38,6 +38,21 @@ class MarketplaceCase(TransactionCase):
                 ],
             }
         )
+        # The seller verification team: decides on sellers, documents, appeals.
+        cls.verifier = cls.env["res.users"].create(
+            {
+                "name": "Seller Verifier",
+                "login": "mp_verifier_test",
+                "email": "verifier@example.com",
+                "group_ids": [
+                    (
+                        6,
+                        0,
+                        [cls.env.ref("marketplace_crm.group_marketplace_verifier").id],
+                    )
+                ],
+            }
+        )
 
     @classmethod
     def _create_seller(cls, name="Atelier", complete=True, **vals):
@@ -72,7 +87,7 @@ class MarketplaceCase(TransactionCase):
     def _create_validated_seller(cls, name="Validated Atelier", **vals):
         seller = cls._create_seller(name, **vals)
         seller.action_submit_verification()
-        seller.with_user(cls.staff).action_validate_seller()
+        seller.with_user(cls.verifier).action_validate_seller()
         return seller
 
     @classmethod

@@ -418,7 +418,7 @@ class TestRetention(MarketplaceCase):
             seller = self._create_seller(name)
             seller.email = f"{name.split()[0].lower()}@example.com"
             seller.action_submit_verification()
-            seller.with_user(self.staff).action_reject_seller("Incomplete")
+            seller.with_user(self.verifier).action_reject_seller("Incomplete")
         return seller
 
     def test_rejected_registrations_removed_after_retention(self):
@@ -427,9 +427,9 @@ class TestRetention(MarketplaceCase):
         sold = self._rejected_seller("Sam Sold", datetime(2025, 1, 10))
         buyer = self.env["res.partner"].create({"name": "Retention Buyer"})
         sold.with_user(self.staff).write({"verification_state": "pending"})
-        sold.with_user(self.staff).action_validate_seller()
+        sold.with_user(self.verifier).action_validate_seller()
         self._create_order(buyer, [(self._create_product(sold, "Sam mug"), 1, 10.0)])
-        sold.with_user(self.staff).action_reject_seller("Fraud")
+        sold.with_user(self.verifier).action_reject_seller("Fraud")
         sold.verification_date = datetime(2025, 1, 10)
         Partner = self.env["res.partner"]
         with freeze_time(datetime(2026, 2, 1)), cron_batches_without_commit(self.env):

@@ -36,6 +36,15 @@ class TestDemoData(TransactionCase):
     def test_demo_logins(self):
         agent = self.env["res.users"].search([("login", "=", "mp_agent")])
         self.assertTrue(agent.has_group("marketplace_crm.group_marketplace_user"))
+        # A plain agent; the seller verification team decides on sellers.
+        self.assertFalse(agent.has_group("marketplace_crm.group_marketplace_verifier"))
+        verifier = self.env["res.users"].search([("login", "=", "mp_verifier")])
+        self.assertTrue(
+            verifier.has_group("marketplace_crm.group_marketplace_verifier")
+        )
+        self.assertFalse(
+            verifier.has_group("marketplace_crm.group_marketplace_manager")
+        )
         seller_user = self.env["res.users"].search(
             [("login", "=", "seller@atelier-lin.example")]
         )

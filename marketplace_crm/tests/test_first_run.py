@@ -224,7 +224,7 @@ class TestFirstRun(MarketplaceCase):
         self.assertNotIn(" 1", review.month_label.replace(str(month.year), ""))
 
     def test_document_check_closes_with_the_decision(self):
-        reviewer = self.staff
+        reviewer = self.verifier
         self.env["ir.config_parameter"].sudo().set_param(
             "marketplace_crm.operations_user_id", reviewer.id
         )

@@ -159,7 +159,7 @@ class TestHoldout(MarketplaceCase):
         # With every growth automation fully held out, the verification
         # outcome still reaches the seller.
         seller.action_submit_verification()
-        seller.with_user(self.staff).action_validate_seller()
+        seller.with_user(self.verifier).action_validate_seller()
         self.assertEqual(len(self._seller_mails(seller, "is approved")), 1)
         self.assertFalse(self._held_out(seller, "profile_reminder"))
         self.assertFalse(self.BuyerEvent.search([("buyer_id", "=", seller.id)]))

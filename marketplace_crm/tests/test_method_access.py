@@ -18,7 +18,6 @@ NO_WORK = {
     "unlink",
     "default_get",
     "action_open_dispute",
-    "action_open_reject_wizard",
     "action_view_marketplace_tickets",
     "action_view_partner_contracts",
     "action_view_seller_products",
@@ -44,6 +43,7 @@ NO_WORK = {
 
 USER = "marketplace_crm.group_marketplace_user"
 MANAGER = "marketplace_crm.group_marketplace_manager"
+VERIFIER = "marketplace_crm.group_marketplace_verifier"
 HELPDESK = "helpdesk_mgmt.group_helpdesk_user"
 
 # Public methods that do work, with the group each requires: they check it
@@ -62,19 +62,21 @@ REQUIRED_GROUP = {
     "action_reopen": USER,
     "action_assign_automatically": HELPDESK,
     "rating_apply": USER,
-    "action_reject": USER,
+    "action_reject": VERIFIER,
     "action_submit_verification": USER,
-    "action_validate_seller": USER,
-    "action_reject_seller": USER,
-    "action_suspend_seller": USER,
-    "action_reinstate_seller": USER,
-    "action_reset_verification": MANAGER,
+    # Decisions on sellers: the Seller verification role.
+    "action_open_reject_wizard": VERIFIER,
+    "action_validate_seller": VERIFIER,
+    "action_reject_seller": VERIFIER,
+    "action_suspend_seller": VERIFIER,
+    "action_reinstate_seller": VERIFIER,
+    "action_reset_verification": VERIFIER,
     "action_marketplace_resend_invitation": USER,
     # Quality programme and KYC.
     "action_quality_refresh": USER,
-    "action_kyc_approve": USER,
-    "action_confirm_suspension": USER,
-    "action_reinstate": USER,
+    "action_kyc_approve": VERIFIER,
+    "action_confirm_suspension": VERIFIER,
+    "action_reinstate": VERIFIER,
     # Data rights.
     "action_marketplace_export_data": USER,
     "action_marketplace_anonymise": MANAGER,
@@ -170,9 +172,6 @@ class TestPublicMethodAccess(MarketplaceCase):
     def _manager_calls(self):
         """{method: callable taking a user} of every MANAGER method."""
         return {
-            "action_reset_verification": lambda u: self.seller.with_user(
-                u
-            ).action_reset_verification(),
             "action_generate_key": lambda u: self.client.with_user(
                 u
             ).action_generate_key(),
@@ -259,7 +258,7 @@ class TestPublicMethodAccess(MarketplaceCase):
                     "action_reset_verification",
                     "action_suspend_seller",
                     "action_reinstate_seller",
-                )
+                                )
             ],
             (
                 "res.partner.action_reject_seller",
@@ -320,6 +319,8 @@ class TestPublicMethodAccess(MarketplaceCase):
                         self.assertRegex(
                             src, "MARKETPLACE_MANAGER|group_marketplace_manager"
                         )
+                    if group == VERIFIER:
+                        self.assertRegex(src, "VERIFIER|group_marketplace_verifier")
         self.assertLessEqual(guarded, set(REQUIRED_GROUP))
 
     def test_refused_to_portal_and_plain_internal_users(self):
@@ -346,7 +347,9 @@ class TestPublicMethodAccess(MarketplaceCase):
         )
         self.dispute.with_user(staff).action_review()
         self.assertEqual(self.dispute.state, "under_review")
-        self.seller.with_user(staff).action_suspend_seller()
+        # Decisions on sellers: the seller verification team
+        # (test_seller_decisions refuses them to the other marketplace users).
+        self.seller.with_user(self.verifier).action_suspend_seller()
         self.assertTrue(self.seller.seller_suspended)
         self.part.with_user(staff).rating_apply(4)
         self.assertEqual(self.seller.seller_rating_count, 1)
@@ -389,7 +392,6 @@ class TestPublicMethodAccess(MarketplaceCase):
         self.assertIn("action_marketplace_anonymise", manager_only)
         self.assertIn("action_marketplace_backfill", manager_only)
         self.assertIn("action_generate_key", manager_only, "Model agents cannot read")
-        self.assertIn("action_reset_verification", manager_only)
         for name in sorted(manager_only - NO_WORK):
             with self.subTest(method=name):
                 self.assertEqual(REQUIRED_GROUP.get(name), MANAGER)

@@ -27,7 +27,7 @@ class TestPublicationGate(MarketplaceCase):
             self.env.cr.savepoint(),
         ):
             self.product.write({"is_published": True})
-        self.seller.with_user(self.staff).action_validate_seller()
+        self.seller.with_user(self.verifier).action_validate_seller()
         self.product.write({"is_published": True})
         self.assertTrue(self.product.is_published)
 
@@ -40,7 +40,7 @@ class TestPublicationGate(MarketplaceCase):
         other = self._create_product(self.seller, "Linen apron").product_tmpl_id
         lead = self.seller._marketplace_onboarding_lead()
         self.seller.action_submit_verification()
-        self.seller.with_user(self.staff).action_validate_seller()
+        self.seller.with_user(self.verifier).action_validate_seller()
         self.assertTrue(self.product.is_published)
         self.assertFalse(self.product.marketplace_publish_requested)
         self.assertFalse(other.is_published, "Only what the seller asked for")
@@ -52,7 +52,7 @@ class TestPublicationGate(MarketplaceCase):
 
     def test_rejected_or_suspended_sellers_cannot_request_publication(self):
         self.seller.action_submit_verification()
-        self.seller.with_user(self.staff).action_reject_seller("Blurred scan")
+        self.seller.with_user(self.verifier).action_reject_seller("Blurred scan")
         with (
             self.assertRaisesRegex(ValidationError, "cannot be published"),
             self.env.cr.savepoint(),

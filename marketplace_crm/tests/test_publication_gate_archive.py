@@ -42,7 +42,7 @@ class TestPublicationGateArchive(MarketplaceCase):
     def test_blocking_unpublishes_archived_listings(self):
         """Suspend, reject (after a reset) or reset: the archived listing is
         unpublished, and stays so when unarchived."""
-        staff_seller = self.seller.with_user(self.staff)
+        staff_seller = self.seller.with_user(self.verifier)
         blocks = {
             "suspend": staff_seller.action_suspend_seller,
             "reject": lambda: staff_seller.action_reject_seller("Blurred scan"),
@@ -60,10 +60,10 @@ class TestPublicationGateArchive(MarketplaceCase):
                 self.assertFalse(self._on_shop())
                 # Back to a seller who may sell, for the next round.
                 if block == "suspend":
-                    self.seller.with_user(self.staff).action_reinstate_seller()
+                    self.seller.with_user(self.verifier).action_reinstate_seller()
                 else:
                     self.seller.action_submit_verification()
-                    self.seller.with_user(self.staff).action_validate_seller()
+                    self.seller.with_user(self.verifier).action_validate_seller()
 
     def test_unpublish_for_sellers_reaches_archived_listings(self):
         """The method the seller blocking calls (see res_partner.py)."""
@@ -78,7 +78,7 @@ class TestPublicationGateArchive(MarketplaceCase):
         """A listing archived and still published of a blocked seller, as left
         by earlier versions (blocking skipped archived listings)."""
         self._publish_and_archive()
-        self.seller.with_user(self.staff).action_suspend_seller()
+        self.seller.with_user(self.verifier).action_suspend_seller()
         self.env.cr.execute(
             "UPDATE product_template SET is_published = TRUE WHERE id = %s",
             [self.product.id],
@@ -118,7 +118,7 @@ class TestPublicationGateArchive(MarketplaceCase):
 
     def test_copy_of_blocked_sellers_listing_is_offline(self):
         self.product.is_published = True
-        self.seller.with_user(self.staff).action_suspend_seller()
+        self.seller.with_user(self.verifier).action_suspend_seller()
         self.env.cr.execute(
             "UPDATE product_template SET is_published = TRUE WHERE id = %s",
             [self.product.id],

@@ -54,7 +54,7 @@ class TestSegmentRules(MarketplaceCase):
         cls.suspended.action_suspend_seller()
         cls.rejected = cls._create_seller("Rejected")
         cls.rejected.action_submit_verification()
-        cls.rejected.with_user(cls.staff).action_reject_seller("No.")
+        cls.rejected.with_user(cls.verifier).action_reject_seller("No.")
         cls.draft = cls._create_seller("Draft, no product", complete=False)
         cls.pending = cls._create_seller("Pending")
         cls.pending.action_submit_verification()

@@ -109,10 +109,10 @@ class TestSellerKycExpiry(MarketplaceCase):
             )
             self.assertEqual(new_doc.kyc_state, "to_check")
             self.assertTrue(self.seller.kyc_reverification_required)
-            new_doc.with_user(self.staff).action_kyc_approve()
+            new_doc.with_user(self.verifier).action_kyc_approve()
         self.assertFalse(self.seller.kyc_reverification_required)
         self.assertTrue(template.is_published)
-        self.assertEqual(new_doc.kyc_approved_by_id, self.staff)
+        self.assertEqual(new_doc.kyc_approved_by_id, self.verifier)
         self.assertEqual(len(self._events("kyc_revalidated")), 1)
         # The replaced document no longer triggers anything.
         self._run(40)

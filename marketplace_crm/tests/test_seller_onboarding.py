@@ -164,7 +164,7 @@ class TestSellerOnboarding(MarketplaceCase):
             lambda a: "Check the documents" in a.summary
         )
         self.assertEqual(activity.user_id, self.env.ref("base.user_admin"))
-        seller.with_user(self.staff).action_validate_seller()
+        seller.with_user(self.verifier).action_validate_seller()
         self.assertEqual(lead.stage_id, self._stage("activation"))
         product = self._create_product(seller, "Mug", 20).product_tmpl_id
         product.is_published = True
@@ -177,14 +177,22 @@ class TestSellerOnboarding(MarketplaceCase):
 
     def test_operations_user_from_settings(self):
         self.env["ir.config_parameter"].sudo().set_param(
-            "marketplace_crm.operations_user_id", self.staff.id
+            "marketplace_crm.operations_user_id", self.verifier.id
         )
         seller = self._create_seller("Reviewed")
         seller.action_submit_verification()
         activity = seller.activity_ids.filtered(
             lambda a: "Check the documents" in a.summary
         )
-        self.assertEqual(activity.user_id, self.staff)
+        self.assertEqual(activity.user_id, self.verifier)
+        # A reviewer outside the seller verification team could not decide:
+        # the check goes to the administrator.
+        self.env["ir.config_parameter"].sudo().set_param(
+            "marketplace_crm.operations_user_id", self.staff.id
+        )
+        other = self._create_seller("Reviewed Too")
+        other.action_submit_verification()
+        self.assertEqual(other.activity_ids.user_id, self.env.ref("base.user_admin"))
 
     def _outcome_mails(self, seller):
         return (
@@ -201,13 +209,13 @@ class TestSellerOnboarding(MarketplaceCase):
     def test_outcome_emails(self):
         approved = self._create_seller("Approved", email="approved@example.com")
         approved.action_submit_verification()
-        approved.with_user(self.staff).action_validate_seller()
+        approved.with_user(self.verifier).action_validate_seller()
         mails = self._outcome_mails(approved)
         self.assertEqual(len(mails), 1)
         self.assertIn("is approved", mails.subject)
         refused = self._create_seller("Refused", email="refused@example.com")
         refused.action_submit_verification()
-        refused.with_user(self.staff).action_reject_seller("Blurry identity card")
+        refused.with_user(self.verifier).action_reject_seller("Blurry identity card")
         mails = self._outcome_mails(refused)
         self.assertEqual(len(mails), 1)
         self.assertIn("needs changes", mails.subject)

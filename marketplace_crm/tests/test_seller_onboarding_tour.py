@@ -28,7 +28,7 @@ class TestSellerOnboardingTour(HttpCase):
         self.assertEqual(seller.profile_completeness, 100)
         self.assertEqual(lead.stage_id.name, "Document validation")
         # 3. Staff approve in the backend.
-        agent = self.env.ref("marketplace_crm.user_mp_agent")
+        agent = self.env.ref("marketplace_crm.user_mp_verifier")
         self.start_tour(
             f"/odoo/action-marketplace_crm.action_marketplace_sellers/{seller.id}",
             "marketplace_staff_approve",

@@ -39,7 +39,7 @@ class TestSellerPublicPage(MarketplaceCase, HttpCase):
         cls.suspended.action_suspend_seller()
         cls.rejected = cls._create_seller("Rejected Rugs", shop_name="Rejected Rugs")
         cls.rejected.action_submit_verification()
-        cls.rejected.with_user(cls.staff).action_reject_seller("Blurred documents.")
+        cls.rejected.with_user(cls.verifier).action_reject_seller("Blurred documents.")
         cls.customer = cls.Partner.create({"name": "Plain Customer"})
         cls.env["res.users"].create(
             {

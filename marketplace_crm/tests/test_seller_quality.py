@@ -238,10 +238,10 @@ class TestSellerQualityRules(QualityCase):
         self.assertFalse(self.seller.seller_suspended)
 
     def test_manual_suspension_republishes_as_before(self):
-        self.seller.with_user(self.staff).action_suspend_seller()
+        self.seller.with_user(self.verifier).action_suspend_seller()
         self.assertFalse(self.template.is_published)
         self.assertEqual(self.seller.seller_quality_tier, "suspended")
-        self.seller.with_user(self.staff).action_reinstate_seller()
+        self.seller.with_user(self.verifier).action_reinstate_seller()
         self.assertTrue(self.template.is_published)
         self.assertFalse(self.unpublished.is_published)
 

@@ -52,7 +52,11 @@ class TestSellerQualityPortal(HttpCase):
                 "login": "quality_manager",
                 "email": "qm@example.com",
                 "group_ids": [
-                    (6, 0, [cls.env.ref("marketplace_crm.group_marketplace_user").id])
+                    (
+                        6,
+                        0,
+                        [cls.env.ref("marketplace_crm.group_marketplace_verifier").id],
+                    )
                 ],
             }
         )

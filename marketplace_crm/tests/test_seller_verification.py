@@ -11,9 +11,9 @@ class TestSellerVerification(MarketplaceCase):
         self.assertEqual(seller.verification_state, "draft")
         seller.action_submit_verification()
         self.assertEqual(seller.verification_state, "pending")
-        seller.with_user(self.staff).action_validate_seller()
+        seller.with_user(self.verifier).action_validate_seller()
         self.assertEqual(seller.verification_state, "validated")
-        self.assertEqual(seller.verification_user_id, self.staff)
+        self.assertEqual(seller.verification_user_id, self.verifier)
         self.assertTrue(seller.verification_date)
 
     def test_changes_are_tracked_in_the_chatter(self):
@@ -21,7 +21,7 @@ class TestSellerVerification(MarketplaceCase):
         self.cr.flush()  # creation and later changes are separate transactions
         seller.action_submit_verification()
         self.cr.flush()
-        seller.with_user(self.staff).action_validate_seller()
+        seller.with_user(self.verifier).action_validate_seller()
         self.cr.flush()
         tracked = seller.message_ids.tracking_value_ids.filtered(
             lambda t: t.field_id.name == "verification_state"
@@ -34,7 +34,7 @@ class TestSellerVerification(MarketplaceCase):
         seller = self._create_seller("Told", email="told@example.com")
         seller.action_submit_verification()
         before = self.env["mail.mail"].search([])
-        seller.with_user(self.staff).action_validate_seller()
+        seller.with_user(self.verifier).action_validate_seller()
         self.env.flush_all()
         mail = self.env["mail.mail"].search(
             [("id", "not in", before.ids), ("recipient_ids", "in", seller.ids)]
@@ -61,9 +61,9 @@ class TestSellerVerification(MarketplaceCase):
         seller.action_submit_verification()
         for reason in ("", "   ", None):
             with self.assertRaisesRegex(UserError, "needs a reason"):
-                seller.with_user(self.staff).action_reject_seller(reason)
+                seller.with_user(self.verifier).action_reject_seller(reason)
         self.assertEqual(seller.verification_state, "pending")
-        seller.with_user(self.staff).action_reject_seller("Document unreadable")
+        seller.with_user(self.verifier).action_reject_seller("Document unreadable")
         self.assertEqual(seller.verification_state, "rejected")
         self.assertEqual(seller.verification_rejection_reason, "Document unreadable")
         # The seller fixes the profile and resubmits; the old reason is cleared.
@@ -74,10 +74,10 @@ class TestSellerVerification(MarketplaceCase):
     def test_reject_wizard(self):
         seller = self._create_seller("Wizard")
         seller.action_submit_verification()
-        action = seller.with_user(self.staff).action_open_reject_wizard()
+        action = seller.with_user(self.verifier).action_open_reject_wizard()
         wizard_form = Form(
             self.env[action["res_model"]]
-            .with_user(self.staff)
+            .with_user(self.verifier)
             .with_context(**action["context"])
         )
         wizard_form.reason = "Expired identity card"
@@ -88,7 +88,7 @@ class TestSellerVerification(MarketplaceCase):
     def test_invalid_transitions_are_refused(self):
         seller = self._create_seller("Invalid")
         with self.assertRaisesRegex(UserError, "Only a seller pending verification"):
-            seller.with_user(self.staff).action_validate_seller()
+            seller.with_user(self.verifier).action_validate_seller()
         with self.assertRaisesRegex(UserError, "cannot go from"):
             seller.write({"verification_state": "validated"})
         self.assertEqual(seller.verification_state, "draft")
@@ -98,7 +98,7 @@ class TestSellerVerification(MarketplaceCase):
         seller.action_submit_verification()
         seller.seller_document_ids.unlink()
         with self.assertRaisesRegex(UserError, "incomplete"):
-            seller.with_user(self.staff).action_validate_seller()
+            seller.with_user(self.verifier).action_validate_seller()
         self.assertEqual(seller.verification_state, "pending")
 
     def test_only_staff_can_decide(self):
@@ -125,5 +125,5 @@ class TestSellerVerification(MarketplaceCase):
         self.assertFalse(product.is_published)
         seller.action_reinstate_seller()
         product.is_published = True
-        seller.with_user(self.staff).action_reject_seller("Counterfeit goods")
+        seller.with_user(self.verifier).action_reject_seller("Counterfeit goods")
         self.assertFalse(product.is_published)

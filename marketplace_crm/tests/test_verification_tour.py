@@ -34,7 +34,7 @@ class TestVerificationTour(HttpCase):
             }
         )
         seller.action_submit_verification()
-        agent = self.env.ref("marketplace_crm.user_mp_agent")
+        agent = self.env.ref("marketplace_crm.user_mp_verifier")
         self.start_tour("/odoo", "marketplace_seller_verification", login=agent.login)
         seller.invalidate_recordset()
         self.assertEqual(seller.verification_state, "validated")

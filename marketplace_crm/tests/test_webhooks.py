@@ -73,7 +73,7 @@ class TestWebhooks(MarketplaceCase):
             seller = self._create_validated_seller("Hook Atelier")
             other = self._create_seller("Rejected Atelier")
             other.action_submit_verification()
-            other.with_user(self.staff).action_reject_seller("Blurry documents")
+            other.with_user(self.verifier).action_reject_seller("Blurry documents")
             seller.action_suspend_seller()
         validated = self._deliveries("seller.validated")
         self.assertEqual(len(validated), 1)
@@ -137,7 +137,7 @@ class TestWebhooks(MarketplaceCase):
         with trap_jobs():
             for partner in seller | other:
                 partner.action_submit_verification()
-                partner.with_user(self.staff).action_validate_seller()
+                partner.with_user(self.verifier).action_validate_seller()
         data = [json.loads(d.payload)["data"]["seller_id"] for d in own.delivery_ids]
         self.assertEqual(data, [seller.id])
         self.assertEqual(len(self._deliveries("seller.validated")), 2)

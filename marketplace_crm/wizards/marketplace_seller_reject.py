@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..models.marketplace_access import check_group
+from ..models.marketplace_access import VERIFIER, check_group
 
 
 class MarketplaceSellerReject(models.TransientModel):
@@ -14,6 +14,6 @@ class MarketplaceSellerReject(models.TransientModel):
 
     def action_reject(self):
         self.ensure_one()
-        check_group(self.env)
+        check_group(self.env, VERIFIER)
         self.partner_ids.action_reject_seller(self.reason)
         return {"type": "ir.actions.act_window_close"}
