@@ -17,7 +17,7 @@ quality programme's daily job is recorded as taken by the system user.
 
 from odoo import api, fields, models
 
-from .marketplace_access import VERIFIER, check_decision_fields
+from .marketplace_access import VERIFIER, check_decision_fields, check_group
 from .marketplace_params import get_param
 from .marketplace_quality_params import quality_param
 
@@ -171,6 +171,7 @@ class ResPartner(models.Model):
         appeal (reinstated, by the same person): the seller is told, the
         review activity is closed, and no appeal stays open on a seller who
         is no longer suspended."""
+        check_group(self.env, VERIFIER)
         appeals = self.filtered("seller_suspended").quality_appeal_ids.filtered(
             lambda a: a.state == "submitted"
         )

@@ -45,6 +45,8 @@ NOT_DECISIONS = {
     "seller_id",
     "explanation",
     "attachment_ids",
+    # the company the appeal belongs to (the seller's figures company)
+    "company_id",
     "suspension_reason",
     "submit_token",
 }
