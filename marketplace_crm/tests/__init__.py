@@ -43,3 +43,4 @@ from . import test_marketplace_ui
 from . import test_first_run
 from . import test_job_batches
 from . import test_job_concurrency
+from . import test_upload_concurrency

@@ -7,20 +7,20 @@ The jobs are found, not listed: every ``ir.cron`` of the addon (its XML ids)
 and every queue_job job the crons queue with the Settings switch "Run long
 jobs on job workers" on, so that a job added later is covered."""
 
-import logging
 import threading
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import SUPERUSER_ID, fields, models
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..models import marketplace_batches, marketplace_seller_event
 from ..models.marketplace_batches import JOBS_ON_WORKERS_PARAM
-from .common import PDF, MarketplaceCase
+from .common import PDF
+from .concurrency import Database, error_lines, factories, process_env
 
 # Bookkeeping of the runs themselves, not work: the scheduler's progress and
 # next call, the jobs' resume points, the queued jobs' states.
@@ -31,110 +31,6 @@ BOOKKEEPING = {
     "marketplace_job_cursor",
     "queue_job",
 }
-
-
-class ErrorLines(logging.Handler):
-    """Every ERROR (or worse) line logged, by any thread."""
-
-    def __init__(self):
-        super().__init__(logging.ERROR)
-        self.lines = []
-
-    def emit(self, record):
-        self.lines.append(f"{record.name}: {record.getMessage()[:300]}")
-
-
-@contextmanager
-def error_lines():
-    handler = ErrorLines()
-    root = logging.getLogger()
-    root.addHandler(handler)
-    try:
-        yield handler.lines
-    finally:
-        root.removeHandler(handler)
-
-
-class Database:
-    """A copy of every table of the shared test database, kept in temporary
-    tables of a connection of its own, to put back what the committed runs
-    changed (``restore``)."""
-
-    def __init__(self, registry):
-        self.cr = registry.cursor()
-        self.cr.execute(
-            "SELECT c.oid, c.relname FROM pg_class c "
-            "JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = 'public' AND c.relkind = 'r'"
-        )
-        self.tables = dict(self.cr.fetchall())
-        self.markers = {}
-
-    def snapshot(self, name):
-        """Copy every table (as ``<name>_<table oid>``)."""
-        cr = self.cr
-        for oid, table in self.tables.items():
-            cr.execute(f'DROP TABLE IF EXISTS "{name}_{oid}"')
-            cr.execute(f'CREATE TEMP TABLE "{name}_{oid}" AS SELECT * FROM "{table}"')
-        cr.execute("SELECT txid_current() % 4294967296")
-        self.markers[name] = cr.fetchone()[0]
-        # The test's own connection, not the test's transaction.
-        cr.commit()  # pylint: disable=invalid-commit
-
-    def changed(self, name):
-        """The tables with rows written or removed since the snapshot."""
-        cr = self.cr
-        changed = []
-        for oid, table in self.tables.items():
-            cr.execute(
-                f'SELECT (SELECT count(*) FROM "{table}") '
-                f'<> (SELECT count(*) FROM "{name}_{oid}") '
-                f'OR EXISTS (SELECT 1 FROM "{table}" '
-                "WHERE xmin::text::bigint >= %s)",
-                [self.markers[name]],
-            )
-            if cr.fetchone()[0]:
-                changed.append(oid)
-        cr.rollback()
-        return changed
-
-    def restore(self, name):
-        """Put back every table changed since the snapshot ``name``."""
-        cr = self.cr
-        changed = self.changed(name)
-        cr.execute("SET LOCAL session_replication_role = replica")
-        for oid in changed:
-            table = self.tables[oid]
-            cr.execute(f'DELETE FROM "{table}"')
-            cr.execute(f'INSERT INTO "{table}" SELECT * FROM "{name}_{oid}"')
-        # The test's own connection, not the test's transaction.
-        cr.commit()  # pylint: disable=invalid-commit
-
-    def counts(self, since=None):
-        """The number of rows of each table, and of those written by the
-        transactions that started after the ``since`` marker (``mark``)."""
-        cr = self.cr
-        counts = {}
-        for table in self.tables.values():
-            cr.execute(
-                f"SELECT count(*), count(*) FILTER (WHERE xmin::text::bigint >= %s) "
-                f'FROM "{table}"',
-                [since or 0],
-            )
-            counts[table] = cr.fetchone() if since else cr.fetchone()[:1]
-        cr.rollback()
-        return counts
-
-    def mark(self):
-        """A marker of the transactions to come."""
-        self.cr.execute("SELECT txid_current() % 4294967296")
-        marker = self.cr.fetchone()[0]
-        self.cr.rollback()
-        return marker
-
-    def close(self):
-        self.cr.rollback()
-        self.cr.close()
 
 
 @contextmanager
@@ -194,15 +90,8 @@ class TestJobsTwiceAtOnce(TransactionCase):
         self.db.restore("pristine")
         self.registry.clear_all_caches()
 
-    @contextmanager
     def _env(self, uid=SUPERUSER_ID):
-        """A real connection of its own, committed when the block ends."""
-        with closing(self.registry.cursor()) as cr:
-            env = api.Environment(cr, uid, {})
-            yield env
-            env.flush_all()
-            # A process of the test, on a connection of its own.
-            cr.commit()  # pylint: disable=invalid-commit
+        return process_env(self.registry, uid)
 
     # ------------------------------------------------------------ data
     def _prepare(self, env):
@@ -211,25 +100,7 @@ class TestJobsTwiceAtOnce(TransactionCase):
         reviews, the quality programme), documents about to expire, a
         pending registration, a contract to renew, order parts to rate, an
         SLA breached, a seller past the retention period."""
-        factory = type(
-            "Factory",
-            (),
-            {
-                "env": env,
-                "doc_type_business": env.ref(
-                    "marketplace_crm.marketplace_document_type_business"
-                ),
-                "staff": env.ref("base.user_admin"),
-                "_create_seller": classmethod(MarketplaceCase._create_seller.__func__),
-                "_create_validated_seller": classmethod(
-                    MarketplaceCase._create_validated_seller.__func__
-                ),
-                "_create_product": classmethod(
-                    MarketplaceCase._create_product.__func__
-                ),
-                "_create_order": classmethod(MarketplaceCase._create_order.__func__),
-            },
-        )
+        factory = factories(env)
         today = fields.Date.today()
         long_ago = today - timedelta(days=120)
         Partner = env["res.partner"]
