@@ -8,6 +8,7 @@ and every queue_job job the crons queue with the Settings switch "Run long
 jobs on job workers" on, so that a job added later is covered."""
 
 import threading
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 from unittest.mock import patch
@@ -17,7 +18,11 @@ from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from ..models import marketplace_batches, marketplace_seller_event
+from ..models import (
+    marketplace_batches,
+    marketplace_seller_event,
+    marketplace_webhook_delivery,
+)
 from ..models.marketplace_batches import JOBS_ON_WORKERS_PARAM
 from .common import PDF
 from .concurrency import Database, error_lines, factories, process_env
@@ -362,3 +367,52 @@ class TestJobsTwiceAtOnce(TransactionCase):
                 self.assertEqual(failures, [], f"{method} ended without an error")
                 self.assertEqual(errors, [], f"{method} logged no error")
                 self.assertEqual(twice, once, f"{method} did its work once")
+
+    # ------------------------------------------------------------ webhooks
+    def test_webhook_delivery_twice_at_once(self):
+        """Two job workers send the same webhook delivery at once (its job
+        queued twice): one request goes out, the delivery is done once."""
+        with self._env() as env, trap_jobs():
+            webhook = env["marketplace.webhook"].create(
+                {"name": "Race hook", "url": "https://hooks.example.com/race"}
+            )
+            delivery_id = webhook._queue_delivery("ping", {"race": True}).id
+        calls = []
+
+        def post(url, data=None, headers=None, timeout=None):
+            calls.append(url)
+            time.sleep(0.3)  # the receiver answers slowly
+            return type("Response", (), {"status_code": 200})()
+
+        barrier = threading.Barrier(2)
+        failures = []
+
+        def worker():
+            try:
+                with self._env() as env:
+                    env.cr.execute("SELECT 1")
+                    barrier.wait(timeout=20)
+                    delivery = (
+                        env["marketplace.webhook.delivery"]
+                        .with_context(job_uuid="race")
+                        .browse(delivery_id)
+                    )
+                    with env.cr.savepoint():
+                        delivery._send()
+            except Exception as error:  # noqa: BLE001
+                failures.append(error)
+
+        with (
+            patch.object(marketplace_webhook_delivery.requests, "post", post),
+            error_lines() as errors,
+        ):
+            threads = [threading.Thread(target=worker) for __ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+        self.assertEqual((failures, errors), ([], []))
+        self.assertEqual(len(calls), 1, "Sent once")
+        with self._env() as env:
+            delivery = env["marketplace.webhook.delivery"].browse(delivery_id)
+            self.assertEqual((delivery.state, delivery.attempt_count), ("done", 1))
