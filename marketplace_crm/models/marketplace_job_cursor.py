@@ -12,9 +12,10 @@ class MarketplaceJobCursor(models.Model):
     when the job ends. Written in SQL, in the transaction of the batch it
     follows (see ``marketplace_batches.run_in_batches``).
 
-    The row is also what lets two processes run the same job at once (the
-    scheduler and "Run Manually" in another database worker, a shell, a
-    server action, two job workers): a process takes a step's row before
+    The row is also what lets two processes run the same job at once (Odoo
+    locks the job's ``ir.cron`` row only against a second run by the
+    scheduler or "Run Manually"; a shell, a server action or another worker
+    may call the job's method meanwhile): a process takes a step's row before
     each batch, and only while it is where the process left it. The first
     process to move it goes on; the other finds it moved (or held, or
     removed by the end of the job) and stops quietly, its work being done by
