@@ -66,9 +66,11 @@ class HelpdeskTicket(models.Model):
     def _job_escalate_sla_breaches(self, tickets):
         """Escalate a batch of tickets not escalated yet. No row lock: Odoo
         runs one instance of a scheduled job at a time (the job's row stays
-        locked while it runs, "Run Manually" included), the flag is written
-        in the batch's transaction, and a run stopped by its time budget goes
-        on after the last batch it committed."""
+        locked while it runs, "Run Manually" included), another process
+        calling the job's method at the same moment stops at the step's
+        resume point (``run_in_batches``), the flag is written in the
+        batch's transaction, and a run stopped by its time budget goes on
+        after the last batch it committed."""
         tickets.filtered(lambda t: not t.sla_breached)._escalate_sla_breach()
 
     def _escalate_sla_breach(self):

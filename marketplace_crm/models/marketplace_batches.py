@@ -19,6 +19,14 @@ A marketplace job selects the records it has to handle, then gives them to
 
 Either way the handlers claim their work (see ``marketplace_claim``), so a
 batch handled twice does nothing the second time.
+
+Two processes may run the same job at the same moment (the scheduler and a
+shell, a server action or another worker calling the job's method): each
+batch of a step first takes the step's cursor (``marketplace.job.cursor``),
+which only the process that last moved it can take. The other process stops
+there quietly, reporting nothing left to do: every record is handled once,
+by one process, and no lost race is logged as an error
+(``tests/test_job_concurrency``).
 """
 
 from odoo.tools import str2bool
@@ -97,21 +105,39 @@ def run_in_batches(env, records, handler, batch_size=100, resume=None):
     the scheduler runs the job again, which goes on with what is left: after
     the cursor ``resume`` when given (the records are then taken in id
     order), else thanks to the handler's claims. Returns whether every batch
-    was handled."""
+    was handled.
+
+    With ``resume``, each batch first takes the step's cursor
+    (``marketplace.job.cursor._take``): when another process runs the same
+    step at the same time and moved it first, this one stops quietly and
+    reports nothing left to do, the other handling the rest."""
     cron = env["ir.cron"]
     Cursor = env["marketplace.job.cursor"]
     if resume:
-        after = Cursor._position(resume)
+        after = Cursor._start(resume)
+        if after is None:
+            return _lost(cron)
         records = records.browse(sorted(i for i in set(records.ids) if i > after))
     cron._commit_progress(remaining=len(records))
     for start in range(0, len(records), batch_size):
         batch = records[start : start + batch_size]
+        if resume:
+            if not Cursor._take(resume, after):
+                return _lost(cron)
+            after = batch.ids[-1]
         handler(batch)
         if resume:
-            Cursor._advance(resume, batch.ids[-1])
+            Cursor._advance(resume, after)
         if not cron._commit_progress(len(batch)):
             return False
     return True
+
+
+def _lost(cron):
+    """Another process runs the step: leave it the rest (nothing left for
+    this run, so that the scheduler does not run it again at once)."""
+    cron._commit_progress(remaining=0)
+    return False
 
 
 def enqueue_batches(model, method, records, *args, batch_size=100, **queue):

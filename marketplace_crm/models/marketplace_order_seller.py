@@ -217,8 +217,10 @@ class MarketplaceOrderSeller(models.Model):
         """Send the requests of a batch of parts and flag them, in the batch's
         transaction. No row lock: Odoo runs one instance of a scheduled job
         at a time (the job's row stays locked while it runs, "Run Manually"
-        included), a run stopped by its time budget goes on after the last
-        batch it committed, and the parts already flagged are skipped."""
+        included), another process calling the job's method at the same
+        moment stops at the step's resume point (``run_in_batches``), a run
+        stopped by its time budget goes on after the last batch it
+        committed, and the parts already flagged are skipped."""
         parts = parts.filtered(lambda part: not part.rating_request_sent)
         for record in parts:
             record.rating_send_request(

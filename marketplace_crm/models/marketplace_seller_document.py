@@ -41,6 +41,16 @@ class MarketplaceSellerDocument(models.Model):
         "Expired", compute="_compute_is_expired", search="_search_is_expired"
     )
     company_id = fields.Many2one(related="partner_id.company_id", store=True)
+    upload_key = fields.Char(
+        readonly=True,
+        copy=False,
+        help="The seller, type, file name, expiry date and content of a "
+        "document uploaded by its seller: the same upload is stored once.",
+    )
+
+    _unique_upload_key = models.Constraint(
+        "UNIQUE(upload_key)", "This document is already uploaded."
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -74,8 +74,10 @@ class MarketplaceSellerEvent(models.Model):
 
     @api.model
     def _coaching_cancel_stale(self):
-        """Waiting sellers who sold since leave the waiting list."""
-        self.env.cr.execute(
+        """Waiting sellers who sold since leave the waiting list (those a
+        concurrent run is taking off it are left to that run)."""
+        claim_ids(
+            self.env,
             SQL(
                 """
                 UPDATE marketplace_seller_event e
@@ -86,8 +88,9 @@ class MarketplaceSellerEvent(models.Model):
                    AND e.event_type = 'coaching'
                    AND e.coaching_state = 'waiting'
                    AND e.episode != COALESCE(p.seller_last_sale_date::text, 'never')
+                RETURNING e.id
                 """
-            )
+            ),
         )
         self.invalidate_model(["coaching_state"])
 

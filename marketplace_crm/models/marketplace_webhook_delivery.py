@@ -5,6 +5,7 @@ from datetime import timedelta
 import requests
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..tools.webhook_signature import (
     DELIVERY_HEADER,
@@ -13,6 +14,7 @@ from ..tools.webhook_signature import (
     signature_header,
 )
 from .marketplace_access import check_group
+from .marketplace_claim import claim_ids
 from .marketplace_params import get_param
 
 _logger = logging.getLogger(__name__)
@@ -115,6 +117,18 @@ class MarketplaceWebhookDelivery(models.Model):
         delivery = self.sudo()
         if delivery.state != "pending" or not delivery.webhook_id.active:
             return f"nothing to do ({delivery.state})"
+        # Two job workers may run jobs of the same delivery at once (a retry
+        # queued twice): the one that finds it held, or sent since it began,
+        # leaves it to the other (see ``claim_ids``).
+        if not claim_ids(
+            self.env,
+            SQL(
+                "SELECT id FROM marketplace_webhook_delivery WHERE id = %s "
+                "AND state = 'pending' FOR NO KEY UPDATE SKIP LOCKED",
+                delivery.id,
+            ),
+        ):
+            return "nothing to do (sent by another worker)"
         body = delivery.payload.encode()
         status, error = 0, False
         try:

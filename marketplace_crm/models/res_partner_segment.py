@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .marketplace_batches import CHANNEL, JobRun
+from .marketplace_claim import claim_ids
 from .marketplace_params import get_param
 from .res_partner_sales_figures import FIGURES_CHANGED, FIGURES_CTE, FIGURES_SET
 
@@ -220,7 +221,21 @@ class ResPartner(models.Model):
 
     @api.model
     def _job_refresh_marketplace_segments(self, partners):
-        """A batch of the segment refresh (in the cron or a queue job)."""
+        """A batch of the segment refresh (in the cron or a queue job). On
+        the job workers, two jobs may hold the same batch at once (queued by
+        two processes at the same moment): the partners another worker is
+        refreshing, or refreshed since this one started, are left to it."""
+        if self.env.context.get("job_uuid") and partners:
+            partners = partners.browse(
+                claim_ids(
+                    self.env,
+                    SQL(
+                        "SELECT id FROM res_partner WHERE id IN %s ORDER BY id "
+                        "FOR NO KEY UPDATE SKIP LOCKED",
+                        tuple(partners.ids),
+                    ),
+                )
+            )
         partners._refresh_marketplace_figures()
 
     def _marketplace_refresh_params(self):

@@ -1,7 +1,8 @@
-from datetime import timedelta
+import hashlib
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import ConcurrencyError, UserError
+from odoo.tools import SQL
 
 from odoo.addons.base.models.res_bank import sanitize_account_number
 
@@ -219,8 +220,10 @@ class ResPartner(models.Model):
     def _marketplace_add_document(self, document_type_id, content, file_name, expiry):
         """Add a verification document the seller uploaded (the portal, the
         API). ``content``: raw bytes. The document model checks the type of
-        file and its size. The same file sent twice in a row (a double click)
-        is stored once. Returns the document."""
+        file and its size. The same file (same type, name and expiry date)
+        sent twice, in a row or at the same moment from two sessions, is
+        stored once: the second gets the stored document. Returns the
+        document."""
         self.ensure_one()
         env = self.env
         doc_type = env["marketplace.document.type"].browse(record_id(document_type_id))
@@ -243,18 +246,12 @@ class ResPartner(models.Model):
             get_param(env, "document_max_size_mb"),
         )
         file_name = clean_file_name(env, file_name, env._("File name"))
+        key = self._marketplace_upload_key(doc_type, file, file_name, expiry)
+        self._marketplace_claim_upload(key)
         Document = env["marketplace.seller.document"]
-        recent = Document.search(
-            [
-                ("partner_id", "=", self.id),
-                ("document_type_id", "=", doc_type.id),
-                ("file_name", "=", file_name),
-                ("create_date", ">=", fields.Datetime.now() - timedelta(minutes=2)),
-            ]
-        )
-        for doc in recent:
-            if doc.with_context(bin_size=False).file == file:
-                return doc
+        stored = Document.search([("upload_key", "=", key)], limit=1)
+        if stored:
+            return stored
         with env.cr.savepoint():
             return Document.create(
                 {
@@ -263,8 +260,49 @@ class ResPartner(models.Model):
                     "file": file,
                     "file_name": file_name,
                     "expiry_date": expiry or False,
+                    "upload_key": key,
                 }
             )
+
+    def _marketplace_upload_key(self, doc_type, file, file_name, expiry):
+        """What makes two uploads the same document: the seller, the type,
+        the file's name and content, the expiry date."""
+        digest = hashlib.sha256(file if isinstance(file, bytes) else file.encode())
+        return hashlib.sha256(
+            f"{self.id}:{doc_type.id}:{file_name or ''}:{expiry or ''}:"
+            f"{digest.hexdigest()}".encode()
+        ).hexdigest()
+
+    def _marketplace_claim_upload(self, key):
+        """Hold the upload ``key`` until the end of the transaction. Two
+        sessions of the seller sending the same document at the same moment
+        (a double click, two tabs): the one that finds the key held, or
+        already stored by a transaction that committed after this one began
+        (invisible to it under repeatable read), raises ``ConcurrencyError``:
+        Odoo runs the request again, quietly, which then finds the stored
+        document and answers as the first did."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT pg_try_advisory_xact_lock(hashtext(%s), hashtext(%s))",
+                "marketplace.seller.document",
+                key,
+            )
+        )
+        if not cr.fetchone()[0]:
+            raise ConcurrencyError("The same document is being uploaded.")
+        # A connection of its own sees what committed since this transaction
+        # began; the key held, nobody else can store it meanwhile.
+        with self.env.registry.cursor() as fresh:
+            fresh.execute(
+                "SELECT 1 FROM marketplace_seller_document WHERE upload_key = %s",
+                [key],
+            )
+            stored_meanwhile = fresh.fetchone()
+        if stored_meanwhile and not self.env[
+            "marketplace.seller.document"
+        ].search_count([("upload_key", "=", key)], limit=1):
+            raise ConcurrencyError("The same document was just uploaded.")
 
     def _marketplace_portal_values(self):
         """What "My shop" shows the seller besides the contact's own fields:

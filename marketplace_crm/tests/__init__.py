@@ -47,3 +47,5 @@ from . import test_erasure
 from . import test_api_text_rule
 from . import test_mail_headers
 from . import test_registration_limits
+from . import test_job_concurrency
+from . import test_upload_concurrency
