@@ -154,6 +154,7 @@ def factories(env):
                 "marketplace_crm.marketplace_document_type_business"
             ),
             "staff": env.ref("base.user_admin"),
+            "verifier": env.ref("base.user_admin"),
             **{
                 name: classmethod(getattr(MarketplaceCase, name).__func__)
                 for name in (
