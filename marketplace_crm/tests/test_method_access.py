@@ -258,7 +258,7 @@ class TestPublicMethodAccess(MarketplaceCase):
                     "action_reset_verification",
                     "action_suspend_seller",
                     "action_reinstate_seller",
-                                )
+                )
             ],
             (
                 "res.partner.action_reject_seller",
