@@ -118,6 +118,30 @@ class MarketplaceQualityCrossing(models.Model):
             threshold=self._format_value(self.threshold),
         )
 
+    @api.depends("metric", "level")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        levels = dict(self._fields["level"]._description_selection(self.env))
+        for crossing in self:
+            crossing.display_name = self.env._(
+                "%(metric)s: %(level)s",
+                metric=crossing._metric_label(),
+                level=levels.get(crossing.level, ""),
+            )
+
+    def _suspension_reason(self):
+        """Why the seller of this crossing is suspended, in the language of
+        the one reading it (the e-mail renders in the seller's): each limit
+        crossing that led to the suspension, described."""
+        self.ensure_one()
+        crossings = (
+            self.seller_id.quality_crossing_ids.filtered(
+                lambda c: c.state == "suspended" and c.level == "limit"
+            )
+            or self
+        )
+        return "; ".join(crossing._describe() for crossing in crossings)
+
     # ------------------------------------------------------------ crossings
     @api.model
     def _apply_level_changes(self, changes):

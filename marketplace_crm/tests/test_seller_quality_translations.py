@@ -76,3 +76,22 @@ class TestSellerQualityFrench(QualityCase):
         )
         body = self._render("mail_template_seller_quality_appeal_decision", appeal)
         self.assertIn("a accepté votre appel", body)
+
+    def test_suspension_reason_and_crossing_name_in_the_sellers_language(self):
+        """The job runs in English; the French seller reads why they are
+        suspended, and what the crossing is, in French."""
+        self._set_params(quality_dispute_alert=10, quality_dispute_limit=20)
+        self._dispute(self.orders[0])
+        english = self.env(context=dict(self.env.context, lang="en_US"))
+        self.seller.with_env(english)._refresh_seller_quality()
+        crossing = self._open_crossings(level="limit")
+        self.assertEqual(crossing.with_env(english).display_name, "Dispute rate: Limit")
+        crossing.state = "suspended"
+        self.seller.with_env(english)._quality_suspend(crossing)
+        body = self._render("mail_template_seller_quality_suspended", crossing)
+        self.assertIn("Taux de litiges", body)
+        self.assertNotIn("Dispute rate", body)
+        french = self.env(context=dict(self.env.context, lang="fr_FR"))
+        self.assertEqual(
+            crossing.with_env(french).display_name, "Taux de litiges : Limite"
+        )

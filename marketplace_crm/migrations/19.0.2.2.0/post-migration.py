@@ -26,3 +26,28 @@ def migrate(cr, version):
         rule = env.ref(f"marketplace_crm.{name}", raise_if_not_found=False)
         if rule:
             rule.domain_force = STRICT
+    _suspension_reason_in_seller_language(cr)
+
+
+def _suspension_reason_in_seller_language(cr):
+    """The suspension e-mail states its reason in the seller's language
+    (the template is ``noupdate``: its body is rewritten in every language
+    where it still shows the reason stored in the job's language)."""
+    cr.execute(
+        """
+        UPDATE mail_template t
+           SET body_html = (
+                SELECT jsonb_object_agg(
+                           key,
+                           replace(value, %(old)s, %(new)s))
+                  FROM jsonb_each_text(t.body_html))
+          FROM ir_model_data d
+         WHERE d.module = 'marketplace_crm'
+           AND d.name = 'mail_template_seller_quality_suspended'
+           AND d.res_id = t.id
+        """,
+        {
+            "old": "object.seller_id.quality_suspension_reason or ''",
+            "new": "object._suspension_reason()",
+        },
+    )
