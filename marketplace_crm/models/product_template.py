@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, plaintext2html
 
 from .marketplace_helpers import send_template
 from .marketplace_input import (
@@ -273,6 +273,13 @@ class ProductTemplate(models.Model):
                 env, form.get("list_price"), PRICE, env._("Price")
             ),
         }
+        # The product page shows the e-commerce description: the seller's
+        # text, as paragraphs (escaped; markup is refused above).
+        vals["description_ecommerce"] = (
+            plaintext2html(vals["description_sale"])
+            if vals["description_sale"]
+            else False
+        )
         quantity = parse_number(env, form.get("quantity"), QUANTITY, env._("Quantity"))
         backorder = form.get("allow_out_of_stock_order")
         if backorder is not None:

@@ -71,6 +71,27 @@ class TestSellerPublicPage(MarketplaceCase, HttpCase):
                 self.assertIn("Poterie Claire", page.text)
                 self.assertIn("12 ratings", page.text)
 
+    def test_product_page_shows_what_the_seller_wrote(self):
+        """The description a seller types in the portal is on the product
+        page (and on the shop card), escaped, in paragraphs."""
+        listing = self.bowl._marketplace_save_listing(
+            self.seller,
+            {
+                "name": "Speckled bowl",
+                "list_price": "36",
+                "quantity": "3",
+                "description_sale": "Thrown on the wheel & fired twice.\nFood safe.",
+            },
+        )
+        page = self.url_open(listing.website_url)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Thrown on the wheel &amp; fired twice.", page.text)
+        self.assertIn("Food safe.", page.text)
+        listing._marketplace_save_listing(
+            self.seller, {"name": "Speckled bowl", "list_price": "36", "quantity": "3"}
+        )
+        self.assertFalse(listing.description_ecommerce, "Emptied with the text")
+
     def test_product_without_seller_shows_no_seller(self):
         product = self.env["product.template"].create(
             {"name": "House brand mug", "is_published": True, "type": "consu"}
