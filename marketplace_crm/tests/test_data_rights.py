@@ -4,6 +4,8 @@ import json
 import zipfile
 from datetime import datetime
 
+from lxml import etree
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, freeze_time, tagged
 from odoo.tests.common import JsonRpcException
@@ -460,3 +462,29 @@ class TestRetention(MarketplaceCase):
         with freeze_time(datetime(2027, 1, 1)), cron_batches_without_commit(self.env):
             Partner._cron_marketplace_retention()
         self.assertTrue(recent.marketplace_anonymised)
+
+
+@tagged("post_install", "-at_install")
+class TestDataRightsButtons(MarketplaceCase):
+    """The data-rights buttons are in sight on the contact's Marketplace tab
+    (not under the smart buttons' "More"); Anonymise only for managers."""
+
+    def _arch(self, user):
+        views = (
+            self.env["res.partner"]
+            .with_user(user)
+            .get_views([(self.env.ref("base.view_partner_form").id, "form")])
+        )
+        return etree.fromstring(views["views"]["form"]["arch"])
+
+    def test_buttons_in_the_marketplace_tab(self):
+        manager = self.env.ref("base.user_admin")
+        for user, anonymise in ((self.staff, False), (manager, True)):
+            with self.subTest(user=user.login):
+                arch = self._arch(user)
+                tab = arch.xpath("//page[@name='marketplace']")[0]
+                names = {b.get("name") for b in tab.xpath(".//button")}
+                self.assertIn("action_marketplace_export_data", names)
+                self.assertEqual("action_marketplace_anonymise" in names, anonymise)
+                box = arch.xpath("//div[@name='button_box']//button/@name")
+                self.assertNotIn("action_marketplace_export_data", box)
