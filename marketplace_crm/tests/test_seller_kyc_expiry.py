@@ -17,7 +17,8 @@ class TestSellerKycExpiry(MarketplaceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = fields.Date.today()
+        # The day as the jobs see it (the user's time zone), not UTC.
+        cls.today = fields.Date.context_today(cls.env.user)
         cls.seller = cls._create_validated_seller(
             "Expiring Atelier", email="expiring@example.com"
         )
