@@ -101,6 +101,15 @@ class Database:
                     SQL.identifier(f"{name}_{oid}"),
                 )
             )
+        # Materialized views (the report snapshots) a job refreshed from the
+        # rows just put back are recomputed from them.
+        if changed:
+            cr.execute(
+                "SELECT matviewname FROM pg_matviews "
+                "WHERE schemaname = 'public' AND ispopulated"
+            )
+            for (view,) in cr.fetchall():
+                cr.execute(SQL("REFRESH MATERIALIZED VIEW %s", SQL.identifier(view)))
         # The test's own connection, not the test's transaction.
         cr.commit()  # pylint: disable=invalid-commit
 
