@@ -30,7 +30,7 @@ class SellerQualityPortal(CustomerPortal):
 
     def _quality_values(self, seller, **extra):
         # One appeal under review at a time: while it is, the page shows it
-        # instead of the form; an exempted shop has nothing to appeal.
+        # instead of the form.
         under_review = seller.quality_appeal_ids.filtered(
             lambda a: a.state == "submitted"
         )[:1]
@@ -48,7 +48,6 @@ class SellerQualityPortal(CustomerPortal):
                 "can_appeal": bool(
                     (seller.quality_suspended or seller.quality_grace_until)
                     and not under_review
-                    and not seller.quality_exempt_until
                 ),
                 "token": uuid.uuid4().hex,
                 "window_days": quality_param(request.env, "quality_window_days"),

@@ -306,6 +306,14 @@ class TestSellerQualityPortal(HttpCase):
         self.authenticate("alma", "alma-pass")
         for url in ("/my/seller", "/my/seller/quality"):
             self.assertNotIn("exempted from the quality rules", self.url_open(url).text)
+        # Exempted after being suspended: the exemption stops new alerts,
+        # not the suspension, which the seller may still appeal.
+        self.seller_a.write(
+            {"quality_exempt_until": "2031-05-17", "quality_exempt_reason": "Audit"}
+        )
+        page = self.url_open("/my/seller/quality").text
+        self.assertIn('id="quality_exempt"', page)
+        self.assertIn('id="quality_appeal_form"', page)
 
     def test_deciding_an_appeal_needs_a_decision_note(self):
         """The seller receives the note with the decision: neither decision
