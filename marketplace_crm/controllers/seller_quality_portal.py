@@ -29,6 +29,11 @@ class SellerQualityPortal(CustomerPortal):
         return found_or_404(request_seller())
 
     def _quality_values(self, seller, **extra):
+        # One appeal under review at a time: while it is, the page shows it
+        # instead of the form.
+        under_review = seller.quality_appeal_ids.filtered(
+            lambda a: a.state == "submitted"
+        )[:1]
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -39,8 +44,10 @@ class SellerQualityPortal(CustomerPortal):
                     lambda c: c.state == "open"
                 ),
                 "appeals": seller.quality_appeal_ids,
+                "appeal_under_review": under_review,
                 "can_appeal": bool(
-                    seller.quality_suspended or seller.quality_grace_until
+                    (seller.quality_suspended or seller.quality_grace_until)
+                    and not under_review
                 ),
                 "token": uuid.uuid4().hex,
                 "window_days": quality_param(request.env, "quality_window_days"),
@@ -117,7 +124,7 @@ class SellerQualityPortal(CustomerPortal):
             return self._render_quality(
                 seller, error=error.args[0], explanation=post.get("explanation") or ""
             )
-        return request.redirect(f"/my/seller/quality/appeal/{appeal.id}")
+        return request.redirect(f"/my/seller/quality/appeal/{appeal.id}?sent=1")
 
     def _own_appeal(self, seller, appeal_id):
         return seller.quality_appeal_ids.filtered(lambda a: a.id == appeal_id)
@@ -138,6 +145,8 @@ class SellerQualityPortal(CustomerPortal):
                 "seller": seller,
                 "appeal": appeal,
                 "error": None,
+                # Just sent (the redirection after the form): say so.
+                "sent": kw.get("sent") == "1" and appeal.state == "submitted",
             }
         )
         return request.render("marketplace_crm.portal_seller_quality_appeal", values)

@@ -82,3 +82,36 @@ class CrmLead(models.Model):
             if lead.stage_id.sequence < stage.sequence or not lead.stage_id:
                 # sudo: the seller's own actions in the portal move their card.
                 lead.sudo().stage_id = stage
+
+    # ------------------------------------------------------------ rejection
+    @api.model
+    def _marketplace_rejected_reason(self):
+        return self.env.ref(
+            "marketplace_crm.crm_lost_reason_seller_rejected", raise_if_not_found=False
+        )
+
+    def _marketplace_set_rejected(self):
+        """The seller was rejected: the open onboarding opportunity is lost,
+        with the "Seller rejected" lost reason and the reason the seller
+        was given in its chatter (an internal note).
+        An opportunity already closed is left as it is."""
+        reason = self._marketplace_rejected_reason()
+        for lead in self.filtered(lambda lead: lead.active):
+            rejection = lead.marketplace_seller_id.verification_rejection_reason or ""
+            lead.action_set_lost(lost_reason_id=reason.id if reason else False)
+            lead.message_post(
+                body=self.env._("Seller rejected: %s", rejection.strip() or "-"),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _marketplace_reopen_rejected(self):
+        """The seller starts again after a rejection (reset to draft,
+        submitted again): the opportunity lost for that rejection is
+        restored, as CRM's *Restore* does. Opportunities lost or archived
+        for another reason, by hand, stay closed."""
+        reason = self._marketplace_rejected_reason()
+        lost = self.filtered(
+            lambda lead: not lead.active and reason and lead.lost_reason_id == reason
+        )
+        if lost:
+            lost.action_restore()

@@ -176,6 +176,20 @@ class MarketplaceQualityAppeal(models.Model):
                     self.env._("The appeal %s is already decided.", appeal.name)
                 )
 
+    def _check_decision_note(self):
+        """The seller reads the decision note with the decision: an appeal is
+        decided from its form with a note, never with an empty one."""
+        for appeal in self:
+            if not (appeal.decision_note or "").strip():
+                raise UserError(
+                    self.env._(
+                        "Write the decision for the seller on the appeal %s "
+                        "before deciding it: the seller receives it with the "
+                        "outcome.",
+                        appeal.name,
+                    )
+                )
+
     def _decide(self, state):
         self.write(
             {
@@ -212,6 +226,7 @@ class MarketplaceQualityAppeal(models.Model):
         under review."""
         check_group(self.env, VERIFIER)
         self._check_open()
+        self._check_decision_note()
         self._decide("reinstated")
         for appeal in self:
             seller = appeal.seller_id
@@ -230,6 +245,7 @@ class MarketplaceQualityAppeal(models.Model):
     def action_confirm_suspension(self):
         check_group(self.env, VERIFIER)
         self._check_open()
+        self._check_decision_note()
         self._decide("confirmed")
         return True
 

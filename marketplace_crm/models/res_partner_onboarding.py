@@ -116,9 +116,17 @@ class ResPartner(models.Model):
         has reached: profile edited, profile complete (documents to check),
         validated (activation), a first product published (active seller)."""
         Lead = self.env["crm.lead"].sudo()  # sudo: the seller's progress moves it
-        leads = Lead.search([("marketplace_seller_id", "in", self.ids)])
+        # Lost opportunities too: a rejection closes the card, a new start
+        # (reset to draft, submitted again) reopens it.
+        leads = Lead.with_context(active_test=False).search(
+            [("marketplace_seller_id", "in", self.ids)]
+        )
         for lead in leads:
             seller = lead.marketplace_seller_id
+            if seller.verification_state == "rejected":
+                lead._marketplace_set_rejected()
+                continue
+            lead._marketplace_reopen_rejected()
             step = "registration"
             if seller.shop_logo or seller.street or seller.bank_ids:
                 step = "profile"

@@ -41,7 +41,13 @@ class ResPartner(models.Model):
         tracking=True,
         help="No quality alert or suspension until this date (included).",
     )
-    quality_exempt_reason = fields.Char("Exemption Reason", copy=False, tracking=True)
+    quality_exempt_reason = fields.Char(
+        "Exemption Reason",
+        copy=False,
+        tracking=True,
+        help="Internal: for the team, never shown to the seller (who sees the "
+        "end date of the exemption only).",
+    )
     quality_withheld_product_ids = fields.Many2many(
         "product.template",
         "res_partner_quality_withheld_rel",

@@ -111,6 +111,8 @@ class DecisionCase(MarketplaceCase):
         appeal, __ = self.env["marketplace.quality.appeal"]._submit_for_seller(
             seller, "The carrier was on strike.", [], "token-1"
         )
+        # What the seller reads with the decision (required to decide).
+        appeal.decision_note = "Reviewed with the carrier."
         return appeal
 
     def _wizard(self, user):

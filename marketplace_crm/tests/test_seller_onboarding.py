@@ -1,5 +1,6 @@
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import PDF, PNG, MarketplaceCase, register_seller
 
@@ -265,3 +266,127 @@ class TestSellerOnboarding(MarketplaceCase):
         self.assertEqual(product.qty_available, 7)
         product._marketplace_set_quantity(3)
         self.assertEqual(product.qty_available, 3)
+
+    # ------------------------------------------------------------ rejection
+    def _submitted(self, email, name):
+        """A registered seller, profile complete, submitted for verification."""
+        seller = self._register(email=email, name=name)
+        seller.write(
+            {
+                "street": "2 rue Haute",
+                "city": "Lyon",
+                "zip": "69001",
+                "country_id": self.env.ref("base.fr").id,
+                "shop_description": "Stoneware.",
+                "shop_logo": PNG,
+                "bank_ids": [(0, 0, {"acc_number": f"FR76{abs(hash(email))}"})],
+                "seller_document_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "document_type_id": self.doc_type_business.id,
+                            "file": PDF,
+                            "file_name": "kbis.pdf",
+                        },
+                    )
+                ],
+            }
+        )
+        seller.action_submit_verification()
+        return seller
+
+    def _any_lead(self, seller):
+        return (
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            .search([("marketplace_seller_id", "=", seller.id)])
+        )
+
+    def test_rejected_seller_opportunity_is_lost_and_reopened_on_a_new_start(self):
+        """Rejecting a seller marks the onboarding opportunity lost with the
+        "Seller rejected" reason and the rejection's reason in its chatter;
+        the other seller's stays open. Reset to draft, or submitted again,
+        the opportunity is restored in its column."""
+        rejected_reason = self.env.ref(
+            "marketplace_crm.crm_lost_reason_seller_rejected"
+        )
+        seller = self._submitted("rose@example.com", "Rose")
+        other = self._submitted("ivan@example.com", "Ivan")
+        lead, other_lead = self._any_lead(seller), self._any_lead(other)
+        self.assertEqual(lead.stage_id, self._stage("documents"))
+        seller.with_user(self.verifier).action_reject_seller("Blurred Kbis scan")
+        self.assertFalse(lead.active)
+        self.assertEqual(lead.won_status, "lost")
+        self.assertEqual(lead.probability, 0)
+        self.assertEqual(lead.lost_reason_id, rejected_reason)
+        self.assertIn(
+            "Seller rejected: Blurred Kbis scan",
+            "".join(lead.message_ids.mapped("body")),
+        )
+        self.assertFalse(self._lead(seller), "not in the pipeline's open cards")
+        self.assertTrue(other_lead.active)
+        self.assertFalse(other_lead.lost_reason_id)
+        # The rejected seller edits the profile: still lost, logged once.
+        seller.write({"shop_name": "Rose ceramics"})
+        self.assertFalse(lead.active)
+        self.assertEqual(
+            "".join(lead.message_ids.mapped("body")).count("Blurred Kbis scan"), 1
+        )
+        # Reset to draft by the team: the opportunity is back.
+        seller.with_user(self.verifier).action_reset_verification()
+        self.assertTrue(lead.active)
+        self.assertFalse(lead.lost_reason_id)
+        self.assertEqual(lead.won_status, "pending")
+        self.assertEqual(lead.stage_id, self._stage("documents"))
+        self.assertEqual(self._lead(seller), lead)
+        # Rejected again, the seller submits again: restored again.
+        seller.action_submit_verification()
+        seller.with_user(self.verifier).action_reject_seller("Expired ID")
+        self.assertFalse(lead.active)
+        seller.action_submit_verification()
+        self.assertTrue(lead.active)
+        self.assertGreater(lead.probability, 0)
+        self.assertEqual(lead.stage_id, self._stage("documents"))
+
+    def test_opportunity_lost_by_hand_is_not_reopened(self):
+        """Only the rejection's loss is undone by a new start: a card staff
+        marked lost for another reason stays lost."""
+        seller = self._submitted("hana@example.com", "Hana")
+        lead = self._any_lead(seller)
+        lead.action_set_lost(lost_reason_id=self.env.ref("crm.lost_reason_1").id)
+        seller.with_user(self.verifier).action_reject_seller("Blurred scan")
+        self.assertEqual(lead.lost_reason_id, self.env.ref("crm.lost_reason_1"))
+        seller.action_submit_verification()
+        self.assertFalse(lead.active)
+
+    def test_onboarding_pipeline_shows_no_revenue_progress_or_lead_mining(self):
+        """The Seller Onboarding action opens its own kanban: no expected
+        revenue (cards or column sums), no progress bar, no *Generate
+        Leads*; CRM's pipeline keeps them. Its list hides *Generate Leads*
+        through CRM's own context key."""
+        action = self.env.ref("marketplace_crm.action_marketplace_onboarding")
+        admin = self.env.ref("base.user_admin")
+        Lead = self.env["crm.lead"].with_user(admin)
+        onboarding = Lead.get_views([(action.view_id.id, "kanban")])["views"]["kanban"][
+            "arch"
+        ]
+        crm_pipeline = Lead.get_views(
+            [(self.env.ref("crm.crm_case_kanban_view_leads").id, "kanban")]
+        )["views"]["kanban"]["arch"]
+        self.assertEqual(action.view_id.type, "kanban")
+        self.assertIn("<progressbar", crm_pipeline)
+        self.assertIn("expected_revenue", crm_pipeline)
+        for absent in ("<progressbar", "expected_revenue", "sum_field", "recurring"):
+            with self.subTest(absent=absent):
+                self.assertNotIn(absent, onboarding)
+        self.assertIn("marketplace_onboarding_missing", onboarding)
+        mining = self.env["ir.module.module"].search(
+            [("name", "=", "crm_iap_mine"), ("state", "=", "installed")]
+        )
+        self.assertEqual("action_generate_leads" in crm_pipeline, bool(mining))
+        if mining:
+            self.assertNotIn("action_generate_leads", onboarding)
+            list_arch = Lead.get_views([(False, "list")])["views"]["list"]["arch"]
+            self.assertIn("crm_lead_view_list_short", list_arch)
+            self.assertTrue(safe_eval(action.context)["crm_lead_view_list_short"])

@@ -1,5 +1,7 @@
 import base64
+from urllib.parse import urlparse
 
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from .common import PDF, register_seller
@@ -118,7 +120,9 @@ class TestSellerQualityPortal(HttpCase):
         second = self.url_open("/my/seller/quality/appeal", data=data, files=files)
         appeal = self._appeals(self.seller_a)
         self.assertEqual(len(appeal), 1)
-        self.assertTrue(first.url.endswith(f"/my/seller/quality/appeal/{appeal.id}"))
+        self.assertEqual(
+            urlparse(first.url).path, f"/my/seller/quality/appeal/{appeal.id}"
+        )
         self.assertEqual(first.url, second.url)
         self.assertIn("The carrier was on strike", first.text)
         self.assertEqual(appeal.attachment_ids.mapped("name"), ["strike.pdf"])
@@ -206,6 +210,7 @@ class TestSellerQualityPortal(HttpCase):
             data={"csrf_token": csrf, "token": token, "explanation": "Please."},
         )
         appeal = self._appeals(self.seller_a)
+        appeal.with_user(self.staff).decision_note = "Late shipments confirmed."
         appeal.with_user(self.staff).action_confirm_suspension()
         self.assertEqual(appeal.state, "confirmed")
         self.assertTrue(self.seller_a.seller_suspended)
@@ -227,3 +232,114 @@ class TestSellerQualityPortal(HttpCase):
         self.assertNotIn('id="seller_quality_unrated"', home)
         self.assertIn('id="seller_quality_score">82<', home)
         self.assertIn("Good", home)
+
+    def _send_appeal(self, explanation="The carrier was on strike."):
+        csrf, token = self._form()
+        return self.url_open(
+            "/my/seller/quality/appeal",
+            data={"csrf_token": csrf, "token": token, "explanation": explanation},
+        )
+
+    def test_sending_an_appeal_confirms_it(self):
+        """After sending, the seller reads that the appeal was sent and what
+        comes next; the appeal's page opened later has no such message."""
+        self.authenticate("alma", "alma-pass")
+        response = self._send_appeal()
+        appeal = self._appeals(self.seller_a)
+        self.assertEqual(len(appeal), 1)
+        self.assertIn('id="appeal_sent"', response.text)
+        self.assertIn("Your appeal was sent.", response.text)
+        self.assertIn("receive the decision by e-mail", response.text)
+        later = self.url_open(f"/my/seller/quality/appeal/{appeal.id}").text
+        self.assertNotIn('id="appeal_sent"', later)
+        # Once decided, an old link with the flag says nothing about sending.
+        appeal.with_user(self.staff).decision_note = "Late shipments confirmed."
+        appeal.with_user(self.staff).action_confirm_suspension()
+        decided = self.url_open(f"/my/seller/quality/appeal/{appeal.id}?sent=1").text
+        self.assertNotIn('id="appeal_sent"', decided)
+
+    def test_appeal_under_review_replaces_the_form(self):
+        """While an appeal is under review the page shows it (sent on, under
+        review, a link to it) instead of a form to send another one; once it
+        is decided and the seller still suspended, the form is back."""
+        self.authenticate("alma", "alma-pass")
+        self.assertIn(
+            'id="quality_appeal_form"', self.url_open("/my/seller/quality").text
+        )
+        self._send_appeal()
+        appeal = self._appeals(self.seller_a)
+        page = self.url_open("/my/seller/quality").text
+        self.assertNotIn('id="quality_appeal_form"', page)
+        self.assertNotIn('name="explanation"', page)
+        self.assertIn('id="quality_appeal_under_review"', page)
+        self.assertIn("is under review", page)
+        self.assertIn(f'href="/my/seller/quality/appeal/{appeal.id}"', page)
+        appeal.with_user(self.staff).decision_note = "Late shipments confirmed."
+        appeal.with_user(self.staff).action_confirm_suspension()
+        page = self.url_open("/my/seller/quality").text
+        self.assertNotIn('id="quality_appeal_under_review"', page)
+        self.assertIn('id="quality_appeal_form"', page)
+
+    def test_exempted_shop_is_told_until_when(self):
+        """An exempted seller reads, on My shop and on the quality page, that
+        the shop is exempted from the quality rules until the date; the
+        reason is internal (see the field's help) and is not shown; there is
+        no appeal form. The other seller reads nothing of it."""
+        self.seller_b.write(
+            {
+                "quality_exempt_until": "2031-05-17",
+                "quality_exempt_reason": "Internal: supplier audit pending",
+            }
+        )
+        self.authenticate("boris", "boris-pass")
+        for url, element in (
+            ("/my/seller", 'id="seller_quality_exempt"'),
+            ("/my/seller/quality", 'id="quality_exempt"'),
+        ):
+            with self.subTest(url=url):
+                page = self.url_open(url).text
+                self.assertIn(element, page)
+                self.assertIn("exempted from the quality rules until", page)
+                self.assertIn("05/17/2031", page)
+                self.assertNotIn("supplier audit", page)
+                self.assertNotIn('id="quality_appeal_form"', page)
+        self.authenticate("alma", "alma-pass")
+        for url in ("/my/seller", "/my/seller/quality"):
+            self.assertNotIn("exempted from the quality rules", self.url_open(url).text)
+        # Exempted after being suspended: the exemption stops new alerts,
+        # not the suspension, which the seller may still appeal.
+        self.seller_a.write(
+            {"quality_exempt_until": "2031-05-17", "quality_exempt_reason": "Audit"}
+        )
+        page = self.url_open("/my/seller/quality").text
+        self.assertIn('id="quality_exempt"', page)
+        self.assertIn('id="quality_appeal_form"', page)
+
+    def test_deciding_an_appeal_needs_a_decision_note(self):
+        """The seller receives the note with the decision: neither decision
+        is taken with an empty (or blank) note; nothing is written, no
+        e-mail, no lifecycle event. With a note, the decision goes through."""
+        self.authenticate("alma", "alma-pass")
+        self._send_appeal()
+        appeal = self._appeals(self.seller_a).with_user(self.staff)
+        mails = self.env["mail.mail"].search_count([])
+        for note in (False, "   \n "):
+            appeal.decision_note = note
+            for action in (appeal.action_reinstate, appeal.action_confirm_suspension):
+                with (
+                    self.subTest(note=note, action=action.__name__),
+                    self.assertRaisesRegex(UserError, "Write the decision"),
+                ):
+                    action()
+                self.assertEqual(appeal.state, "submitted")
+                self.assertFalse(appeal.decided_by_id)
+                self.assertTrue(self.seller_a.seller_suspended)
+                self.assertNotIn(
+                    "quality_appeal_decision",
+                    self.seller_a.seller_event_ids.mapped("event_type"),
+                )
+                self.assertEqual(self.env["mail.mail"].search_count([]), mails)
+        appeal.decision_note = "Strike confirmed."
+        appeal.action_reinstate()
+        self.assertEqual(appeal.state, "reinstated")
+        self.assertFalse(self.seller_a.seller_suspended)

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools.translate import TranslationImporter
 
@@ -95,3 +96,16 @@ class TestSellerQualityFrench(QualityCase):
         self.assertEqual(
             crossing.with_env(french).display_name, "Taux de litiges : Limite"
         )
+
+    def test_appeal_without_decision_note_refused_in_french(self):
+        """The staff member working in French reads why the decision is
+        refused in French; the onboarding lost reason reads in French too."""
+        appeal = self.env["marketplace.quality.appeal"].create(
+            {"seller_id": self.seller.id, "explanation": "Grève"}
+        )
+        french = appeal.with_context(lang="fr_FR")
+        with self.assertRaisesRegex(UserError, "Rédigez la décision pour le vendeur"):
+            french.action_confirm_suspension()
+        self.assertEqual(appeal.state, "submitted")
+        reason = self.env.ref("marketplace_crm.crm_lost_reason_seller_rejected")
+        self.assertEqual(reason.with_context(lang="fr_FR").name, "Vendeur refusé")
