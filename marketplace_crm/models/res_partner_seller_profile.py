@@ -1,6 +1,6 @@
 import hashlib
 
-from odoo import api, fields, models
+from odoo import api, fields, models, sql_db
 from odoo.exceptions import ConcurrencyError, UserError
 from odoo.tools import SQL
 
@@ -292,8 +292,10 @@ class ResPartner(models.Model):
         if not cr.fetchone()[0]:
             raise ConcurrencyError("The same document is being uploaded.")
         # A connection of its own sees what committed since this transaction
-        # began; the key held, nobody else can store it meanwhile.
-        with self.env.registry.cursor() as fresh:
+        # began; the key held, nobody else can store it meanwhile. (A plain
+        # connection, not the registry's cursor, which in a test would wait
+        # for the test cursor this request holds.)
+        with sql_db.db_connect(self.env.cr.dbname).cursor() as fresh:
             fresh.execute(
                 "SELECT 1 FROM marketplace_seller_document WHERE upload_key = %s",
                 [key],

@@ -1,7 +1,6 @@
 """The sellers of the marketplace REST API: registration, profile,
 verification documents and sales figures."""
 
-import base64
 from typing import Annotated
 
 from fastapi import File, Form, UploadFile, status
@@ -162,20 +161,11 @@ def upload_document(
     content = file.file.read()
     if not content:
         raise common.error(status.HTTP_400_BAD_REQUEST, env._("The file is empty."))
-    # sudo: a document of the key user's own seller contact; the model checks
-    # its type, size and expiry date.
-    doc = (
-        env["marketplace.seller.document"]
-        .sudo()
-        .create(
-            {
-                "partner_id": seller.id,
-                "document_type_id": doc_type.id,
-                "file": base64.b64encode(content),
-                "file_name": common.file_name(file.filename),
-                "expiry_date": expiry,
-            }
-        )
+    # sudo: a document of the key user's own seller contact, through the
+    # portal's rule (type, size, name; the same file sent twice, even at the
+    # same moment, is stored once).
+    doc = seller.sudo()._marketplace_add_document(
+        doc_type.id, content, common.file_name(file.filename), expiry
     )
     seller.sudo()._marketplace_onboarding_sync()
     return _document(doc)

@@ -190,6 +190,17 @@ class TestMarketplaceApi(HttpCase, MarketplaceCase):
         self.assertEqual(response.status_code, 201, response.text)
         doc = self.env["marketplace.seller.document"].browse(response.json()["id"])
         self.assertEqual(doc.partner_id, self.seller_a)
+        twice = self.api(
+            "POST",
+            "/sellers/me/documents",
+            self.key_a,
+            data={
+                "document_type_id": str(self.doc_type_identity.id),
+                "expiry_date": "2099-01-31",
+            },
+            files={"file": ("id.pdf", base64.b64decode(PDF), "application/pdf")},
+        )
+        self.assertEqual(twice.json()["id"], doc.id, "The same file is stored once")
         not_a_pdf = self.api(
             "POST",
             "/sellers/me/documents",
