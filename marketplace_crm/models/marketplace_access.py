@@ -50,6 +50,18 @@ def is_verifier(env):
     return env.su or env.user.has_group(VERIFIER)
 
 
+def decided_fields(vals_list, fnames, undecided):
+    """The decision fields among ``fnames`` that ``vals_list`` (of a
+    ``create``) sets to a decision: a value, other than those ``undecided``
+    lists for its field (``{field: values that decide nothing}``)."""
+    return {
+        fname
+        for vals in vals_list
+        for fname, value in vals.items()
+        if fname in fnames and value and value not in undecided.get(fname, ())
+    }
+
+
 def check_decision_fields(model, fnames):
     """Refuse to write the decision fields ``fnames`` of ``model`` (a write,
     a create or an import) unless the environment may decide: they change

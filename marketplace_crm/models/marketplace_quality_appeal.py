@@ -3,7 +3,12 @@ from psycopg2 import IntegrityError
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .marketplace_access import VERIFIER, check_decision_fields, check_group
+from .marketplace_access import (
+    VERIFIER,
+    check_decision_fields,
+    check_group,
+    decided_fields,
+)
 from .marketplace_helpers import fill_partner_company, send_template
 
 APPEAL_STATES = [
@@ -71,14 +76,9 @@ class MarketplaceQualityAppeal(models.Model):
     def create(self, vals_list):
         check_decision_fields(
             self,
-            {
-                fname
-                for vals in vals_list
-                for fname, value in vals.items()
-                if fname in APPEAL_DECISION_FIELDS
-                and value
-                and not (fname == "state" and value == "submitted")
-            },
+            decided_fields(
+                vals_list, APPEAL_DECISION_FIELDS, {"state": ("submitted",)}
+            ),
         )
         # An appeal belongs to its seller's figures company.
         fill_partner_company(self.env, vals_list)

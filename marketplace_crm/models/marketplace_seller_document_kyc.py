@@ -6,6 +6,7 @@ from .marketplace_access import (
     VERIFIER,
     check_decision_fields,
     check_group,
+    decided_fields,
     is_verifier,
 )
 from .marketplace_batches import JobRun
@@ -57,14 +58,9 @@ class MarketplaceSellerDocument(models.Model):
         # set its check.
         check_decision_fields(
             self,
-            {
-                fname
-                for vals in vals_list
-                for fname, value in vals.items()
-                if fname in DOCUMENT_DECISION_FIELDS
-                and value
-                and not (fname == "kyc_state" and value == "to_check")
-            },
+            decided_fields(
+                vals_list, DOCUMENT_DECISION_FIELDS, {"kyc_state": ("to_check",)}
+            ),
         )
         partners = self.env["res.partner"].browse(
             [vals.get("partner_id") for vals in vals_list if vals.get("partner_id")]

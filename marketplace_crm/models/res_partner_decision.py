@@ -17,7 +17,12 @@ quality programme's daily job is recorded as taken by the system user.
 
 from odoo import api, fields, models
 
-from .marketplace_access import VERIFIER, check_decision_fields, check_group
+from .marketplace_access import (
+    VERIFIER,
+    check_decision_fields,
+    check_group,
+    decided_fields,
+)
 from .marketplace_params import get_param
 from .marketplace_quality_params import quality_param
 
@@ -90,14 +95,9 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         check_decision_fields(
             self,
-            {
-                fname
-                for vals in vals_list
-                for fname, value in vals.items()
-                if fname in SELLER_DECISION_FIELDS
-                and value
-                and not (fname == "verification_state" and value in NOT_DECIDED)
-            },
+            decided_fields(
+                vals_list, SELLER_DECISION_FIELDS, {"verification_state": NOT_DECIDED}
+            ),
         )
         for vals in vals_list:
             self._add_decision_records(vals)
